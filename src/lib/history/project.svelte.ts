@@ -1,0 +1,266 @@
+import { HistoryStore } from './store.ts';
+import { requestPersistence, storageEstimate } from './storage.ts';
+import { append, canRedo, canUndo, moveTo } from './timeline.ts';
+import type {
+  EntryInput,
+  EntryMeta,
+  OpenInput,
+  Params,
+  ProjectRecord,
+  ProjectSummary,
+  StorageInfo,
+} from './types.ts';
+
+export interface ProjectOptions {
+  store?: HistoryStore;
+  /** Clock for entry and project times (tests pin it). */
+  now?: () => number;
+  newId?: () => string;
+}
+
+/**
+ * The open project and its edit history, as reactive state for the UI.
+ * Every method that touches storage runs in order through one queue (a held Ctrl+Z cannot
+ * interleave with a commit), persists first, and only then moves the in-memory state: if the
+ * write fails (StorageFullError included) the state is exactly what it was.
+ */
+export class Project {
+  #id = $state<string | null>(null);
+  #name = $state('');
+  /** Metadata only; raw so no proxy is built over the array or its records. */
+  #entries = $state.raw<readonly EntryMeta[]>([]);
+  #cursor = $state(-1);
+  #thumbnails = $state.raw<Readonly<Record<string, Blob>>>({});
+  /** The current entry's image, read from storage only when that entry becomes current. */
+  #image = $state.raw<Blob | null>(null);
+  #pending = $state(0);
+
+  #current = $derived<EntryMeta | null>(this.#entries[this.#cursor] ?? null);
+  #canUndo = $derived(canUndo(this.#cursor, this.#entries.length));
+  #canRedo = $derived(canRedo(this.#cursor, this.#entries.length));
+
+  /** The persisted truth the in-memory state mirrors; not reactive. */
+  #record: ProjectRecord | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #store: HistoryStore;
+  readonly #now: () => number;
+  readonly #newId: () => string;
+
+  constructor(options: ProjectOptions = {}) {
+    this.#store = options.store ?? new HistoryStore();
+    this.#now = options.now ?? Date.now;
+    this.#newId = options.newId ?? (() => crypto.randomUUID());
+  }
+
+  get id(): string | null { return this.#id; }
+  get name(): string { return this.#name; }
+  get entries(): readonly EntryMeta[] { return this.#entries; }
+  get cursor(): number { return this.#cursor; }
+  get current(): EntryMeta | null { return this.#current; }
+  get canUndo(): boolean { return this.#canUndo; }
+  get canRedo(): boolean { return this.#canRedo; }
+  get image(): Blob | null { return this.#image; }
+  get busy(): boolean { return this.#pending > 0; }
+
+  /** The thumbnail of an entry of this project, for the history panel. */
+  thumbnail(entryId: string): Blob | undefined {
+    return this.#thumbnails[entryId];
+  }
+
+  /** Starts a new project from a file the user opened; it becomes the open project. */
+  open(input: OpenInput): Promise<EntryMeta> {
+    return this.#run(async () => {
+      const time = this.#now();
+      const entry = newEntry(this.#newId(), 'open', input.params, undefined, time, input, {
+        imageIsOriginal: !input.image,
+        hasMask: false,
+      });
+      const record: ProjectRecord = {
+        id: this.#newId(),
+        name: input.name,
+        createdAt: time,
+        updatedAt: time,
+        entryIds: [entry.id],
+        cursor: 0,
+        width: input.width,
+        height: input.height,
+      };
+      await this.#store.create(record, entry, { image: input.image, thumbnail: input.thumbnail }, input.original);
+      this.#show(record, [entry], { [entry.id]: input.thumbnail }, input.image ?? input.original);
+      void requestPersistence();
+      return entry;
+    });
+  }
+
+  /** Adds an entry after the current one; a redo branch ahead of the cursor is dropped and its blobs deleted. */
+  commit(input: EntryInput): Promise<EntryMeta> {
+    return this.#run(async () => {
+      const record = this.#requireOpen();
+      const time = this.#now();
+      const entry = newEntry(this.#newId(), input.op, input.params, input.instruction, time, input, {
+        imageIsOriginal: false,
+        hasMask: input.mask !== undefined,
+      });
+      const { next, dropped } = append(record, entry.id);
+      const updated: ProjectRecord = {
+        ...record,
+        entryIds: [...next.entryIds],
+        cursor: next.cursor,
+        updatedAt: time,
+        width: entry.width,
+        height: entry.height,
+      };
+      await this.#store.append(updated, entry, input, dropped);
+      const thumbnails = { ...this.#thumbnails, [entry.id]: input.thumbnail };
+      for (const id of dropped) delete thumbnails[id];
+      this.#show(updated, [...this.#entries.slice(0, record.cursor + 1), entry], thumbnails, input.image);
+      return entry;
+    });
+  }
+
+  undo(): Promise<void> {
+    return this.#run(() => this.#moveTo((cursor) => cursor - 1));
+  }
+
+  redo(): Promise<void> {
+    return this.#run(() => this.#moveTo((cursor) => cursor + 1));
+  }
+
+  /** Makes entry `index` current; out-of-range indices are ignored. */
+  jumpTo(index: number): Promise<void> {
+    return this.#run(() => this.#moveTo(() => index));
+  }
+
+  /** Opens a saved project exactly as it was left: its entries, cursor and current image. */
+  load(projectId: string): Promise<void> {
+    return this.#run(async () => {
+      const record = await this.#store.getProject(projectId);
+      if (!record) throw new Error(`Project ${projectId} is not in storage (it may have been deleted).`);
+      const cursor = Math.min(Math.max(record.cursor, 0), record.entryIds.length - 1);
+      const [entries, thumbnails] = await Promise.all([
+        this.#store.getEntries(record.id, record.entryIds),
+        this.#store.getThumbnails(record.id, record.entryIds),
+      ]);
+      const image = await this.#store.getImage(record.id, entries[cursor]);
+      await this.#store.setLastProjectId(record.id);
+      this.#show({ ...record, cursor }, entries, Object.fromEntries(thumbnails), image);
+    });
+  }
+
+  /** Closes the project; it stays in storage, and a reload no longer reopens it. */
+  close(): Promise<void> {
+    return this.#run(async () => {
+      await this.#store.setLastProjectId(null);
+      this.#clear();
+    });
+  }
+
+  rename(name: string): Promise<void> {
+    return this.#run(async () => {
+      const updated = { ...this.#requireOpen(), name, updatedAt: this.#now() };
+      await this.#store.saveProject(updated);
+      this.#record = updated;
+      this.#name = name;
+    });
+  }
+
+  /** The file the user opened for the current project, byte for byte. */
+  original(): Promise<Blob | undefined> {
+    return this.#run(() => this.#store.getOriginal(this.#requireOpen().id));
+  }
+
+  mask(entryId: string): Promise<Blob | undefined> {
+    return this.#run(() => this.#store.getMask(this.#requireOpen().id, entryId));
+  }
+
+  /** Saved projects, most recently updated first. */
+  listProjects(): Promise<ProjectSummary[]> {
+    return this.#run(() => this.#store.listProjects());
+  }
+
+  /** Deletes a project and all its blobs; deleting the open one closes it. */
+  deleteProject(projectId: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#store.deleteProject(projectId);
+      if (projectId === this.#id) this.#clear();
+    });
+  }
+
+  /** The project to reopen on start, if any. */
+  lastProjectId(): Promise<string | null> {
+    return this.#run(() => this.#store.lastProjectId());
+  }
+
+  storageEstimate(): Promise<StorageInfo> {
+    return storageEstimate();
+  }
+
+  async #moveTo(target: (cursor: number) => number): Promise<void> {
+    const record = this.#record;
+    if (!record) return;
+    const cursor = moveTo(record, target(record.cursor));
+    if (cursor === null) return;
+    const entry = this.#entries[cursor];
+    const image = await this.#store.getImage(record.id, entry);
+    const updated = { ...record, cursor, updatedAt: this.#now(), width: entry.width, height: entry.height };
+    await this.#store.saveProject(updated);
+    this.#record = updated;
+    this.#cursor = cursor;
+    this.#image = image;
+  }
+
+  #show(record: ProjectRecord, entries: EntryMeta[], thumbnails: Record<string, Blob>, image: Blob): void {
+    this.#record = record;
+    this.#id = record.id;
+    this.#name = record.name;
+    this.#entries = entries;
+    this.#thumbnails = thumbnails;
+    this.#cursor = record.cursor;
+    this.#image = image;
+  }
+
+  #clear(): void {
+    this.#record = null;
+    this.#id = null;
+    this.#name = '';
+    this.#entries = [];
+    this.#thumbnails = {};
+    this.#cursor = -1;
+    this.#image = null;
+  }
+
+  #requireOpen(): ProjectRecord {
+    if (!this.#record) throw new Error('No project is open.');
+    return this.#record;
+  }
+
+  #run<T>(task: () => Promise<T>): Promise<T> {
+    this.#pending++;
+    const result = this.#queue.then(task).finally(() => this.#pending--);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+}
+
+function newEntry(
+  id: string,
+  op: EntryMeta['op'],
+  params: Params | undefined,
+  instruction: string | undefined,
+  time: number,
+  size: { width: number; height: number },
+  flags: { imageIsOriginal: boolean; hasMask: boolean },
+): EntryMeta {
+  const entry: EntryMeta = {
+    id,
+    op,
+    // A JSON round trip: proves the params are JSON and strips Svelte proxies, which IndexedDB cannot clone.
+    params: JSON.parse(JSON.stringify(params ?? {})) as Params,
+    time,
+    width: size.width,
+    height: size.height,
+    ...flags,
+  };
+  if (instruction !== undefined) entry.instruction = instruction;
+  return entry;
+}
