@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StorageFullError } from './errors.ts';
 import { Project } from './project.svelte.ts';
 import { HistoryStore } from './store.ts';
 import type { EntryMeta } from './types.ts';
@@ -137,6 +138,53 @@ describe('Project history', () => {
     expect(typeof info.persisted).toBe('boolean');
   });
 });
+
+describe('on a full disk', () => {
+  it('undo, redo, load and close still work when their small cursor writes are refused', async () => {
+    const { db, project } = await threeEdits();
+    const full = new FullForCursorStore(db.connect());
+    const same = new Project({ store: full });
+    await same.load(project.id!);
+    await same.undo();
+    await same.jumpTo(1);
+    expect([same.cursor, await text(same.image)]).toEqual([1, 'image:a']);
+    expect(full.refused).toBe(3); // load's last-project write and two cursor writes
+
+    // The refused cursor is not on disk yet; the next successful write carries it.
+    const reread = async () => (await storeOf(db.connect()).getProject(project.id!))!.cursor;
+    expect(await reread()).toBe(3);
+    await same.commit(editInput('x'));
+    expect(await reread()).toBe(2);
+    await same.close();
+    expect(same.id).toBeNull();
+  });
+
+  it('other storage errors still reach the caller', async () => {
+    const { db, project } = await threeEdits();
+    const broken = new (class extends HistoryStore {
+      override saveProject(): Promise<void> {
+        return Promise.reject(new DOMException('disk gone', 'UnknownError'));
+      }
+    })(db.connect());
+    const same = new Project({ store: broken });
+    await same.load(project.id!);
+    await expect(same.undo()).rejects.toThrow('disk gone');
+    expect(same.cursor).toBe(3);
+  });
+});
+
+/** Refuses the writes that only remember position, as a full disk would. */
+class FullForCursorStore extends HistoryStore {
+  refused = 0;
+  override saveProject(): Promise<void> {
+    this.refused++;
+    return Promise.reject(new StorageFullError());
+  }
+  override setLastProjectId(): Promise<void> {
+    this.refused++;
+    return Promise.reject(new StorageFullError());
+  }
+}
 
 class CountingStore extends HistoryStore {
   imageReads: string[] = [];

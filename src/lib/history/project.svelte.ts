@@ -1,3 +1,4 @@
+import { StorageFullError } from './errors.ts';
 import { HistoryStore } from './store.ts';
 import { requestPersistence, storageEstimate } from './storage.ts';
 import { append, canRedo, canUndo, moveTo } from './timeline.ts';
@@ -21,8 +22,10 @@ export interface ProjectOptions {
 /**
  * The open project and its edit history, as reactive state for the UI.
  * Every method that touches storage runs in order through one queue (a held Ctrl+Z cannot
- * interleave with a commit), persists first, and only then moves the in-memory state: if the
- * write fails (StorageFullError included) the state is exactly what it was.
+ * interleave with a commit), persists first, and only then moves the in-memory state: if a
+ * write fails (StorageFullError included) the state is exactly what it was. Exception: undo,
+ * redo, jumpTo, load and close still work on a full disk; their small cursor/last-project write
+ * is then skipped, and the cursor is saved with the next successful write.
  */
 export class Project {
   #id = $state<string | null>(null);
@@ -142,7 +145,7 @@ export class Project {
         this.#store.getThumbnails(record.id, record.entryIds),
       ]);
       const image = await this.#store.getImage(record.id, entries[cursor]);
-      await this.#store.setLastProjectId(record.id);
+      await unlessFull(this.#store.setLastProjectId(record.id));
       this.#show({ ...record, cursor }, entries, Object.fromEntries(thumbnails), image);
     });
   }
@@ -150,7 +153,7 @@ export class Project {
   /** Closes the project; it stays in storage, and a reload no longer reopens it. */
   close(): Promise<void> {
     return this.#run(async () => {
-      await this.#store.setLastProjectId(null);
+      await unlessFull(this.#store.setLastProjectId(null));
       this.#clear();
     });
   }
@@ -203,7 +206,8 @@ export class Project {
     const entry = this.#entries[cursor];
     const image = await this.#store.getImage(record.id, entry);
     const updated = { ...record, cursor, updatedAt: this.#now(), width: entry.width, height: entry.height };
-    await this.#store.saveProject(updated);
+    // A full disk must not block undo: the entries are all saved, and the cursor goes with the next write.
+    await unlessFull(this.#store.saveProject(updated));
     this.#record = updated;
     this.#cursor = cursor;
     this.#image = image;
@@ -239,6 +243,15 @@ export class Project {
     const result = this.#queue.then(task).finally(() => this.#pending--);
     this.#queue = result.catch(() => undefined);
     return result;
+  }
+}
+
+/** For writes that only remember where the user is: losing one to a full disk loses no work. */
+async function unlessFull(write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (!(error instanceof StorageFullError)) throw error;
   }
 }
 
