@@ -1,0 +1,110 @@
+/**
+ * The one owner of the image worker: starts it on first use, terminates it on dispose. Bitmaps cross
+ * by transfer. By default the caller's bitmap stays usable (a clone is transferred: createImageBitmap on
+ * a bitmap shares its pixels rather than copying them into a message); pass `{ consume: true }` to hand
+ * the bitmap itself over, after which it is detached (width 0).
+ */
+import * as Comlink from 'comlink';
+import type { ImageWorkerApi } from '../../../workers/image.worker.ts';
+import type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
+
+export type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
+
+export interface BitmapInputOptions {
+  /** Transfer the caller's bitmap itself (it becomes unusable) instead of a clone. */
+  consume?: boolean;
+}
+
+export class ImageWorkerDisposedError extends Error {
+  override readonly name = 'ImageWorkerDisposedError';
+  constructor() {
+    super('The image worker was shut down before the operation finished.');
+  }
+}
+
+function startImageWorker(): Worker {
+  return new Worker(new URL('../../../workers/image.worker.ts', import.meta.url), { type: 'module', name: 'image' });
+}
+
+export class ImageWorker {
+  readonly #create: () => Worker;
+  #worker: Worker | null = null;
+  #api: Comlink.Remote<ImageWorkerApi> | null = null;
+  #pending = new Set<(reason: Error) => void>();
+  #disposed = false;
+
+  constructor(create: () => Worker = startImageWorker) {
+    this.#create = create;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  rotate(bitmap: ImageBitmap, direction: RotateDirection, options?: BitmapInputOptions): Promise<ImageBitmap> {
+    return this.#call(bitmap, options, (api, b) => api.rotate(b, direction));
+  }
+
+  flip(bitmap: ImageBitmap, axis: FlipAxis, options?: BitmapInputOptions): Promise<ImageBitmap> {
+    return this.#call(bitmap, options, (api, b) => api.flip(b, axis));
+  }
+
+  /** Whole-pixel rectangle inside the bitmap; rejects with a RangeError otherwise. */
+  crop(bitmap: ImageBitmap, rect: CropRect, options?: BitmapInputOptions): Promise<ImageBitmap> {
+    const { x, y, width, height } = rect;
+    return this.#call(bitmap, options, (api, b) => api.crop(b, { x, y, width, height }));
+  }
+
+  /** PNG, JPEG or WebP at the bitmap's size; quality 0–1 for the lossy types (default 0.92). */
+  encode(bitmap: ImageBitmap, type: EncodeType, quality?: number, options?: BitmapInputOptions): Promise<Blob> {
+    return this.#call(bitmap, options, (api, b) => api.encode(b, type, quality));
+  }
+
+  /** WebP (JPEG where WebP cannot be written) with the longest side at most `maxSide`. */
+  thumbnail(bitmap: ImageBitmap, maxSide = 160, options?: BitmapInputOptions): Promise<Blob> {
+    return this.#call(bitmap, options, (api, b) => api.thumbnail(b, maxSide));
+  }
+
+  /** Terminates the worker; operations still running reject with ImageWorkerDisposedError. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#api = null;
+    const error = new ImageWorkerDisposedError();
+    for (const reject of this.#pending) reject(error);
+    this.#pending.clear();
+  }
+
+  #start(): Comlink.Remote<ImageWorkerApi> {
+    if (this.#disposed) throw new ImageWorkerDisposedError();
+    if (!this.#api) {
+      const worker = this.#create();
+      // A worker that fails to load or crashes would leave calls waiting forever.
+      worker.addEventListener('error', (event) => {
+        const error = new Error(`The image worker failed: ${event.message || 'it could not be started'}.`);
+        for (const reject of this.#pending) reject(error);
+        this.#pending.clear();
+      });
+      this.#worker = worker;
+      this.#api = Comlink.wrap<ImageWorkerApi>(worker);
+    }
+    return this.#api;
+  }
+
+  async #call<T>(bitmap: ImageBitmap, options: BitmapInputOptions | undefined, run: (api: Comlink.Remote<ImageWorkerApi>, b: ImageBitmap) => Promise<T>): Promise<T> {
+    const api = this.#start();
+    const sent = options?.consume ? bitmap : await createImageBitmap(bitmap);
+    if (this.#disposed) {
+      if (sent !== bitmap) sent.close();
+      throw new ImageWorkerDisposedError();
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.add(reject);
+      run(api, Comlink.transfer(sent, [sent]))
+        .then(resolve, reject)
+        .finally(() => this.#pending.delete(reject));
+    });
+  }
+}
