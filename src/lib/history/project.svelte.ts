@@ -147,6 +147,7 @@ export class Project {
       const image = await this.#store.getImage(record.id, entries[cursor]);
       await unlessFull(this.#store.setLastProjectId(record.id));
       this.#show({ ...record, cursor }, entries, Object.fromEntries(thumbnails), image);
+      void requestPersistence();
     });
   }
 
