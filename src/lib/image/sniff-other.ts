@@ -42,7 +42,8 @@ export function sniffGif(head: Uint8Array, tail: Uint8Array, whole: boolean): Sn
       }
     } else break; // 0x3B trailer, or bytes after the last frame that decoders ignore
   }
-  r.frames = frames;
+  // A walk that stopped at the end of a partial head has only a lower bound: don't report it as the count.
+  r.frames = whole || !ranOut ? frames : undefined;
   r.animated = frames > 1;
   if (whole) r.complete = frames > 0 && !ranOut;
   else r.complete = tail[tail.length - 1] === 0x3b ? true : null;

@@ -76,7 +76,9 @@ describe('sniffImage on slices of a larger file', () => {
 
   it('always walks a GIF whole to count frames', () => {
     const gif = fixture('animated.gif');
-    expect(sniffBytes(gif, 40)).toMatchObject({ needsWholeFile: true, complete: true });
+    const partial = sniffBytes(gif, 130); // two of its three frames
+    expect(partial).toMatchObject({ needsWholeFile: true, complete: true, animated: true });
+    expect(partial.frames).toBeUndefined();
   });
 });
 
