@@ -42,7 +42,7 @@ export class Project {
   #canUndo = $derived(canUndo(this.#cursor, this.#entries.length));
   #canRedo = $derived(canRedo(this.#cursor, this.#entries.length));
 
-  /** The persisted truth the in-memory state mirrors; not reactive. */
+  /** The project record as written, or as the next write will write it (after a refused cursor save); not reactive. */
   #record: ProjectRecord | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #store: HistoryStore;
