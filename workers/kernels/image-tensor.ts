@@ -15,18 +15,18 @@ export interface Normalisation {
 }
 
 /** The SD VAE's input range [−1, 1]. */
-export const VAE_NORMALISATION: Normalisation = Object.freeze({ scale: [2, 2, 2], offset: [-1, -1, -1] });
+export const VAE_NORMALISATION: Normalisation = Object.freeze<Normalisation>({ scale: [2, 2, 2], offset: [-1, -1, -1] });
 
 const CLIP_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 const CLIP_STD = [0.26862954, 0.26130258, 0.27577711] as const;
 /** OpenAI CLIP: (v − mean) / std. */
-export const CLIP_NORMALISATION: Normalisation = Object.freeze({
+export const CLIP_NORMALISATION: Normalisation = Object.freeze<Normalisation>({
   scale: [1 / CLIP_STD[0], 1 / CLIP_STD[1], 1 / CLIP_STD[2]],
   offset: [-CLIP_MEAN[0] / CLIP_STD[0], -CLIP_MEAN[1] / CLIP_STD[1], -CLIP_MEAN[2] / CLIP_STD[2]],
 });
 
 /** The inverse of VAE_NORMALISATION for toImage: x·0.5 + 0.5. */
-export const VAE_DENORMALISATION: Normalisation = Object.freeze({ scale: [0.5, 0.5, 0.5], offset: [0.5, 0.5, 0.5] });
+export const VAE_DENORMALISATION: Normalisation = Object.freeze<Normalisation>({ scale: [0.5, 0.5, 0.5], offset: [0.5, 0.5, 0.5] });
 
 export interface Rect {
   x: number;
