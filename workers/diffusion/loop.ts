@@ -119,7 +119,8 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
 
       const eps = await o.unet(input, t);
 
-      const wantPreview = o.preview !== undefined && ((k + 1) % o.preview.every === 0 || k === steps - 1);
+      // Strictly every k-th step (never an extra one at the end): the final latents get decoded anyway.
+      const wantPreview = o.preview !== undefined && (k + 1) % o.preview.every === 0;
       const step = new Batch(gpu, `step ${k + 1}`);
       encodeGuidance(step, { eps, out: guided, count, guidance: o.guidance });
       encodeDdimStep(step, { eps: guided, latents, predicted, count, coefficients: scheduler.stepCoefficients(t, steps) });

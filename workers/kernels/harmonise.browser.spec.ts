@@ -36,7 +36,7 @@ describe('harmonise kernel (YCbCr mean/spread matching via GPU reductions)', () 
   it.each([
     [1, 1, 1],
     [13, 11, 0.5],
-    [151, 71, 1], // 10 721 pixels: 168 workgroups of 64, so `finish` loops over partials
+    [181, 97, 1], // 17 557 pixels: 256 workgroups × 64 threads, some threads sum two pixels; `finish` loops
   ])('%i×%i, strength %d: reductions and output match the CPU reference', async (w, h, strength) => {
     const img = randomRgba(w * h, rng(w * h));
     const { region, ring } = w === 1 ? { region: new Float32Array([1]), ring: new Float32Array([1]) } : masks(w, h);

@@ -25,13 +25,16 @@ export interface HarmoniseArgs {
   stats?: GPUBuffer;
 }
 
+/** Enough workgroups to fill a GPU; each thread then sums count / (groups·WG) pixels. */
+const MAX_PARTIAL_GROUPS = 256;
+
 export function encodeHarmonise(batch: Batch, a: HarmoniseArgs): void {
   const grid = grid1d(a.count, WG);
-  const groups = grid[0] * grid[1];
+  const groups = Math.min(MAX_PARTIAL_GROUPS, Math.ceil(a.count / WG));
   const partialsBuffer = batch.temp(groups * HARMONISE_STATS_BYTES, undefined, 'harmonise partials');
   const stats = a.stats ?? batch.temp(HARMONISE_STATS_BYTES, undefined, 'harmonise stats');
   const params = { count: a.count, groups, strength: a.strength, maxGain: a.maxGain ?? 4 };
-  batch.dispatch(partials, { params, bind: { 1: a.image, 2: a.region, 3: a.ring, 4: partialsBuffer }, grid });
+  batch.dispatch(partials, { params, bind: { 1: a.image, 2: a.region, 3: a.ring, 4: partialsBuffer }, grid: [groups, 1, 1] });
   batch.dispatch(finish, { params, bind: { 4: partialsBuffer, 5: stats }, grid: [1, 1, 1] });
   batch.dispatch(apply, { params, bind: { 1: a.image, 2: a.region, 5: stats }, grid });
 }

@@ -1,13 +1,13 @@
 // Harmonise a generated region with its surroundings: match the region's per-channel mean and
 // spread in YCbCr (BT.601 full range) to those of a ring of preserved pixels, with a strength.
-// Three passes: `partials` (one weighted sum per workgroup), `finish` (one workgroup reduces the
-// partials into `stats`), `apply` (per pixel, reading `stats` on the GPU: no readback).
+// Three passes: `partials_pass` (weighted sums, one row per workgroup), `finish` (one workgroup
+// reduces the rows into `stats`), `apply` (per pixel, reading `stats` on the GPU: no readback).
 // Sums use Y − 0.5 so the variance E[c²] − E[c]² does not cancel badly in f32.
 
 struct Params {
   // Pixels in the image (width·height).
   count: u32,
-  // Workgroups the `partials` pass ran (entries in `partials` per row of 4 vectors).
+  // Workgroups the partials pass runs (1-D, at most MAX_PARTIAL_GROUPS on the host).
   groups: u32,
   // 0 leaves the image as it is, 1 matches the statistics fully (scaled by the region weight).
   strength: f32,
@@ -62,25 +62,31 @@ fn reduce(lid: u32) {
   workgroupBarrier();
 }
 
+// A fixed, small number of workgroups, each thread striding over the image: far fewer workgroup
+// barriers than one thread per pixel, which matters on every GPU and a lot on SwiftShader.
 @compute @workgroup_size(WG)
 fn partials_pass(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) lid: u32,
-                 @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups: vec3u) {
-  let p = gid.x + gid.y * groups.x * WG;
-  var wr = 0.0;
-  var wg = 0.0;
-  var c = vec3f(0.0);
-  if (p < params.count) {
-    c = to_ycc(unpack4x8unorm(image[p]).rgb);
-    wr = clamp(region[p], 0.0, 1.0);
-    wg = clamp(ring[p], 0.0, 1.0);
+                 @builtin(workgroup_id) wid: vec3u) {
+  var a0 = vec4f(0.0);
+  var a1 = vec4f(0.0);
+  var a2 = vec4f(0.0);
+  var a3 = vec4f(0.0);
+  for (var p = gid.x; p < params.count; p += params.groups * WG) {
+    let c = to_ycc(unpack4x8unorm(image[p]).rgb);
+    let wr = clamp(region[p], 0.0, 1.0);
+    let wg = clamp(ring[p], 0.0, 1.0);
+    a0 += wr * vec4f(1.0, c);
+    a1 += wr * vec4f(c * c, 0.0);
+    a2 += wg * vec4f(1.0, c);
+    a3 += wg * vec4f(c * c, 0.0);
   }
-  s0[lid] = wr * vec4f(1.0, c);
-  s1[lid] = wr * vec4f(c * c, 0.0);
-  s2[lid] = wg * vec4f(1.0, c);
-  s3[lid] = wg * vec4f(c * c, 0.0);
+  s0[lid] = a0;
+  s1[lid] = a1;
+  s2[lid] = a2;
+  s3[lid] = a3;
   reduce(lid);
   if (lid == 0u) {
-    let g = 4u * (wid.x + wid.y * groups.x);
+    let g = 4u * wid.x;
     partials[g] = s0[0];
     partials[g + 1u] = s1[0];
     partials[g + 2u] = s2[0];

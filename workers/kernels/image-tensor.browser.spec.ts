@@ -37,6 +37,13 @@ describe('image ↔ tensor kernels', () => {
     expectClose(t.subarray(0, 2), [(2 * 30) / 255 - 1, (2 * 110) / 255 - 1], 1e-6);
   });
 
+  it('bilinear 2× upscale interpolates between pixel centres and clamps at the edges', async () => {
+    const grey = (v: number) => (v | (v << 8) | (v << 16) | (255 << 24)) >>> 0;
+    const t = await tensorOf(Uint32Array.from([0, 255], grey), 2, 1, 4, 1, 'bilinear', { antialias: false });
+    // Output centres sit at source x = −0.25, 0.25, 0.75, 1.25 (pixel-centre coordinates).
+    expectClose(t.subarray(0, 4), [0, 0.25, 0.75, 1].map((v) => 2 * v - 1), 1e-6);
+  });
+
   const cases: [string, number, number, number, number, Resample, boolean, Rect | undefined][] = [
     ['1×1 → 1×1 bicubic', 1, 1, 1, 1, 'bicubic', true, undefined],
     ['37×23 → 8×5 area', 37, 23, 8, 5, 'area', true, undefined],

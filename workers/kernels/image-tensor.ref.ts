@@ -21,8 +21,9 @@ function taps(filter: Resample, antialias: boolean, d: number, start: number, le
   const center = start + (d + 0.5) * ratio;
   const fs = filter === 'area' || antialias ? Math.max(ratio, 1) : 1;
   const support = (filter === 'bicubic' ? 2 : filter === 'area' ? 0.5 : 1) * fs;
-  const lo = Math.min(Math.max(Math.floor(center - support), 0), size - 1);
-  const hi = Math.min(Math.max(Math.ceil(center + support), 0), size - 1);
+  const clampIndex = (i: number) => Math.min(Math.max(i, 0), size - 1);
+  const lo = clampIndex(filter === 'area' ? Math.floor(center - support) : Math.floor(center - support - 0.5) + 1);
+  const hi = clampIndex(filter === 'area' ? Math.ceil(center + support) - 1 : Math.ceil(center + support - 0.5) - 1);
   const idx: number[] = [];
   const w: number[] = [];
   for (let i = lo; i <= hi; i++) {

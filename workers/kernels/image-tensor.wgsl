@@ -66,8 +66,10 @@ fn toTensor(@builtin(global_invocation_id) gid: vec3u) {
   let radius = select(select(1.0, 2.0, params.resample == 1u), 0.5, params.resample == 2u);
   let support = radius * fs;
   let size = vec2i(i32(params.srcWidth), i32(params.srcHeight));
-  let lo = clamp(vec2i(floor(center - support)), vec2i(0), size - 1);
-  let hi = clamp(vec2i(ceil(center + support)), vec2i(0), size - 1);
+  // Only taps with non-zero weight: pixel centres strictly inside the support (area: any overlap).
+  let isArea = params.resample == 2u;
+  let lo = clamp(select(vec2i(floor(center - support - 0.5)) + 1, vec2i(floor(center - support)), isArea), vec2i(0), size - 1);
+  let hi = clamp(select(vec2i(ceil(center + support - 0.5)) - 1, vec2i(ceil(center + support)) - 1, isArea), vec2i(0), size - 1);
   var acc = vec3f(0.0);
   var total = 0.0;
   for (var y = lo.y; y <= hi.y; y++) {
