@@ -42,6 +42,7 @@ export default mergeConfig(
             testTimeout: 60_000,
             hookTimeout: 60_000,
             fileParallelism: false,
+            globalSetup: ['scripts/fixtures/global-setup.ts'],
             browser: {
               enabled: true,
               headless: true,

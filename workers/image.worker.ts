@@ -3,7 +3,9 @@
  * through postMessage); the worker closes every input once it has drawn it. Client: src/lib/image/image-worker.ts.
  */
 import * as Comlink from 'comlink';
-import { crop, encode, flip, rotate, thumbnail, type CropRect, type EncodeType, type FlipAxis, type RotateDirection } from '../src/lib/image/ops.ts';
+import { crop, downscale, encode, flip, rotate, thumbnail, type CropRect, type EncodeType, type FlipAxis, type RotateDirection } from '../src/lib/image/ops.ts';
+import { WorkingImage, type Displayed, type EditOp, type OpenResult } from '../src/lib/image/working-image.ts';
+import type { DecodeOptions } from '../src/lib/image/decode.ts';
 
 function using<T>(input: ImageBitmap, run: (b: ImageBitmap) => T): T {
   try {
@@ -22,11 +24,24 @@ async function usingAsync<T>(input: ImageBitmap, run: (b: ImageBitmap) => Promis
 }
 
 const sendBack = (result: ImageBitmap) => Comlink.transfer(result, [result]);
+const sendDisplayed = <T extends Displayed>(result: T) => Comlink.transfer(result, WorkingImage.transferables(result));
+
+/** The editor's working image lives here; see src/lib/image/working-image.ts. */
+const working = new WorkingImage();
 
 const api = {
+  openImage: async (file: Blob, options: DecodeOptions): Promise<OpenResult> => {
+    const result = await working.open(file, options);
+    return result.ok ? Comlink.transfer(result, WorkingImage.transferables(result.value)) : result;
+  },
+  showImage: async (blob: Blob) => sendDisplayed(await working.show(blob)),
+  applyEdit: async (edit: EditOp) => sendDisplayed(await working.apply(edit)),
+  encodeImage: (type: EncodeType, quality?: number) => working.encode(type, quality),
+  closeImage: () => working.close(),
   rotate: (bitmap: ImageBitmap, direction: RotateDirection) => sendBack(using(bitmap, (b) => rotate(b, direction))),
   flip: (bitmap: ImageBitmap, axis: FlipAxis) => sendBack(using(bitmap, (b) => flip(b, axis))),
   crop: (bitmap: ImageBitmap, rect: CropRect) => sendBack(using(bitmap, (b) => crop(b, rect))),
+  downscale: (bitmap: ImageBitmap, maxSide: number) => sendBack(using(bitmap, (b) => downscale(b, maxSide))),
   encode: (bitmap: ImageBitmap, type: EncodeType, quality?: number) => usingAsync(bitmap, (b) => encode(b, type, quality)),
   thumbnail: (bitmap: ImageBitmap, maxSide?: number) => usingAsync(bitmap, (b) => thumbnail(b, maxSide)),
 };

@@ -63,6 +63,23 @@ try {
     const tasks = [];
     const obs = new PerformanceObserver((list) => tasks.push(...list.getEntries().map((e) => e.duration)));
     obs.observe({ type: 'longtask' });
+    // Long animation frames name the scripts that ran in them: where the time went.
+    const frames = [];
+    const loaf = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.duration < 50) continue;
+        frames.push({
+          duration: Math.round(e.duration),
+          render: Math.round(e.renderStart ? e.startTime + e.duration - e.renderStart : 0),
+          scripts: (e.scripts ?? []).map((s) => `${s.invoker || s.invokerType} ${Math.round(s.duration)}ms ${(s.sourceURL || '').split('/').pop()}:${s.sourceFunctionName || ''}`),
+        });
+      }
+    });
+    try {
+      loaf.observe({ type: 'long-animation-frame' });
+    } catch {
+      /* not in this browser */
+    }
     let longestFrameGap = 0;
     let last = performance.now();
     let running = true;
@@ -88,13 +105,15 @@ try {
     await new Promise((r) => setTimeout(r, 300));
     running = false;
     obs.disconnect();
-    return { shown, tasks, longestFrameGap };
+    loaf.disconnect();
+    return { shown, tasks, longestFrameGap, frames };
   }, size);
   const longest = result.tasks.length ? Math.max(...result.tasks) : 0;
   console.log(`opening a ${size[0]}×${size[1]} (24 MP) JPEG of ${(bytes / 1e6).toFixed(1)} MB: shown and saved in ${result.shown.toFixed(0)} ms`);
   console.log(
     `  main-thread long tasks (> 50 ms): ${result.tasks.length}${result.tasks.length ? `, longest ${longest.toFixed(0)} ms` : ''}; longest gap between frames ${result.longestFrameGap.toFixed(0)} ms (goal: no task over 50 ms)`,
   );
+  for (const f of result.frames) console.log(`  long frame ${f.duration} ms (rendering ${f.render} ms): ${f.scripts.join('; ') || 'no script'}`);
 } finally {
   await browser.close();
   await server.close();

@@ -1,14 +1,13 @@
 import { Project, StorageFullError, type StorageInfo } from '../history/index.ts';
-import { decodeImage } from '../image/decode.ts';
 import { ImageInputError } from '../image/errors.ts';
 import { exportFileName, downloadBlob, type ExportType } from '../image/export.ts';
-import { ImageWorker } from '../image/image-worker.ts';
+import { ImageWorker, type Displayed, type EditOp } from '../image/image-worker.ts';
 import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
 
-export type RotateDirection = 'cw' | 'ccw';
-export type FlipAxis = 'horizontal' | 'vertical';
+export type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
+import type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
 
 /**
  * The editor without models: one open project, the bitmap on screen, hand edits and export.
@@ -21,6 +20,8 @@ export class Editor {
   readonly notices = new Notices();
   /** What the viewport draws: the current entry's pixels. */
   bitmap = $state.raw<ImageBitmap | null>(null);
+  /** A reduced copy of a large `bitmap` that the viewport draws when zoomed out (null for small images). */
+  preview = $state.raw<ImageBitmap | null>(null);
   /** What the editor is doing right now, for the status line; null when idle. */
   busy = $state<string | null>(null);
   /** Non-null while the crop tool is active. */
@@ -52,35 +53,34 @@ export class Editor {
 
   async openFile(file: File | Blob, options: { downscaleToCap?: boolean } = {}): Promise<void> {
     await this.#task('Opening image', async () => {
-      const decoded = await decodeImage(file, { downscaleToCap: options.downscaleToCap });
-      // An image opened downscaled is stored as PNG; the original file is kept as is.
-      const normalised = decoded.width !== decoded.originalWidth || decoded.height !== decoded.originalHeight;
-      const [thumbnail, image] = await Promise.all([
-        this.worker.thumbnail(decoded.bitmap),
-        normalised ? this.worker.encode(decoded.bitmap, 'image/png') : Promise.resolve(undefined),
-      ]);
-      await this.project.open({
-        name: decoded.name,
-        original: decoded.source,
-        image,
-        thumbnail,
-        width: decoded.width,
-        height: decoded.height,
-        params: { format: decoded.format, originalWidth: decoded.originalWidth, originalHeight: decoded.originalHeight },
-      });
-      this.#show(decoded.bitmap, this.project.image, true);
+      const opened = await this.worker.openImage(file, { downscaleToCap: options.downscaleToCap });
+      try {
+        await this.project.open({
+          name: opened.name,
+          original: file,
+          image: opened.image,
+          thumbnail: opened.thumbnail,
+          width: opened.width,
+          height: opened.height,
+          params: { format: opened.format, originalWidth: opened.originalWidth, originalHeight: opened.originalHeight },
+        });
+      } catch (e) {
+        await this.#discard(opened);
+        throw e;
+      }
+      this.#show(opened, this.project.image, true);
       this.crop = null;
-      for (const note of decoded.notes) this.notices.info(note);
+      for (const note of opened.notes) this.notices.info(note);
     });
     void this.refreshStorage();
   }
 
   rotate(direction: RotateDirection): Promise<void> {
-    return this.#edit('Rotating', 'rotate', { direction }, (b) => this.worker.rotate(b, direction));
+    return this.#edit('Rotating', { op: 'rotate', direction }, { direction });
   }
 
   flip(axis: FlipAxis): Promise<void> {
-    return this.#edit('Flipping', 'flip', { axis }, (b) => this.worker.flip(b, axis));
+    return this.#edit('Flipping', { op: 'flip', axis }, { axis });
   }
 
   startCrop(): void {
@@ -102,7 +102,7 @@ export class Editor {
     }
     this.crop = null;
     if (rect.width === bitmap.width && rect.height === bitmap.height) return;
-    await this.#edit('Cropping', 'crop', { ...rect }, (b) => this.worker.crop(b, rect));
+    await this.#edit('Cropping', { op: 'crop', rect }, { ...rect });
   }
 
   undo = () => this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false)));
@@ -136,7 +136,7 @@ export class Editor {
     const bitmap = this.bitmap;
     if (!bitmap) return;
     await this.#task('Exporting', async () => {
-      const blob = await this.worker.encode(bitmap, type, quality);
+      const blob = await this.worker.encodeImage(type, quality);
       await downloadBlob(blob, exportFileName(this.project.name || 'image', type));
     });
   }
@@ -151,45 +151,60 @@ export class Editor {
 
   dispose(): void {
     this.bitmap?.close();
+    this.preview?.close();
     this.bitmap = null;
+    this.preview = null;
     this.#worker?.dispose();
     this.#worker = null;
     this.notices.clear();
   }
 
-  /** A hand edit: new pixels from the worker, persisted as an entry, then shown. */
-  async #edit(label: string, op: string, params: Record<string, string | number>, make: (b: ImageBitmap) => Promise<ImageBitmap>): Promise<void> {
+  /** A hand edit: the worker makes the new pixels, the project persists them, then they are shown. */
+  async #edit(label: string, edit: EditOp, params: Record<string, string | number>): Promise<void> {
     await this.#task(label, async () => {
-      const source = this.bitmap;
-      if (!source) return;
-      const result = await make(source);
+      if (!this.bitmap) return;
+      const applied = await this.worker.applyEdit(edit);
       try {
-        const [image, thumbnail] = await Promise.all([this.worker.encode(result, 'image/png'), this.worker.thumbnail(result)]);
-        await this.project.commit({ op, params, image, thumbnail, width: result.width, height: result.height });
+        await this.project.commit({ op: edit.op, params, image: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height });
       } catch (e) {
-        result.close();
+        await this.#discard(applied);
         throw e;
       }
-      this.#show(result, this.project.image, false);
+      this.#show(applied, this.project.image, false);
     });
     void this.refreshStorage();
   }
 
-  /** Makes the bitmap follow the project's current image (after undo, redo, jump, load). */
+  /** Makes the screen and the worker follow the project's current image (after undo, redo, jump, load). */
   async #sync(refit: boolean): Promise<void> {
     const blob = this.project.image;
     if (blob === this.#shown) return;
-    if (!blob) return this.#show(null, null, true);
-    const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
-    this.#show(bitmap, blob, refit || !this.bitmap || bitmap.width !== this.bitmap.width || bitmap.height !== this.bitmap.height);
+    if (!blob) {
+      this.#show(null, null, true);
+      return;
+    }
+    const shown = await this.worker.showImage(blob);
+    const sameSize = this.bitmap?.width === shown.width && this.bitmap?.height === shown.height;
+    this.#show(shown, blob, refit || !sameSize);
   }
 
-  #show(bitmap: ImageBitmap | null, blob: Blob | null, refit: boolean): void {
-    const old = this.bitmap;
-    this.bitmap = bitmap;
+  /** A result that was not kept (its save failed): free it and put the worker back on the current image. */
+  async #discard(result: Displayed): Promise<void> {
+    result.display.close();
+    result.preview?.close();
+    this.#shown = null;
+    await this.#sync(false);
+  }
+
+  /** Puts display copies on screen (a reduced one for large images, drawn when zoomed out). */
+  #show(shown: Displayed | null, blob: Blob | null, refit: boolean): void {
+    const [oldBitmap, oldPreview] = [this.bitmap, this.preview];
+    this.bitmap = shown?.display ?? null;
+    this.preview = shown?.preview ?? null;
     this.#shown = blob;
-    if (old && old !== bitmap) old.close();
-    this.viewport.setImage(bitmap && { width: bitmap.width, height: bitmap.height }, refit);
+    oldBitmap?.close();
+    oldPreview?.close();
+    this.viewport.setImage(shown && { width: shown.width, height: shown.height }, refit);
   }
 
   /** Runs one operation at a time and turns failures into messages; the current work stays. */

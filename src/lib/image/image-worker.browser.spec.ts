@@ -112,6 +112,21 @@ describe('ImageWorker encoding', () => {
   });
 });
 
+describe('ImageWorker display copies', () => {
+  const worker = new ImageWorker();
+  afterAll(() => worker.dispose());
+
+  it('downscales to the longest side, keeps colour, and never enlarges', async () => {
+    const big = await worker.downscale(await makeBitmap(300, 120, (x) => (x < 150 ? [250, 10, 10, 255] : [10, 10, 250, 255])), 100);
+    expect([big.width, big.height]).toEqual([100, 40]);
+    const px = readPixels(big);
+    expect(channelDistance(pixelAt(px, 20, 20), [250, 10, 10, 255])).toBeLessThanOrEqual(6);
+    expect(channelDistance(pixelAt(px, 80, 20), [10, 10, 250, 255])).toBeLessThanOrEqual(6);
+    const small = await worker.downscale(await makeBitmap(30, 10, () => [0, 0, 0, 255]), 100);
+    expect([small.width, small.height]).toEqual([30, 10]);
+  });
+});
+
 describe('ImageWorker lifetime', () => {
   /** A worker from inline source: `''` never answers, a `throw` fails as it loads. */
   const scriptWorker = (source: string) => () => new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));

@@ -8,7 +8,11 @@ import * as Comlink from 'comlink';
 import type { ImageWorkerApi } from '../../../workers/image.worker.ts';
 import type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
 
+import type { DecodeOptions } from './decode.ts';
+import { reviveInputError, type Applied, type Displayed, type EditOp, type Opened, type OpenResult } from './working-image.ts';
+
 export type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
+export type { Applied, Displayed, EditOp, Opened } from './working-image.ts';
 
 export interface BitmapInputOptions {
   /** Transfer the caller's bitmap itself (it becomes unusable) instead of a clone. */
@@ -55,6 +59,34 @@ export class ImageWorker {
     return this.#call(bitmap, options, (api, b) => api.crop(b, { x, y, width, height }));
   }
 
+  /** Decodes a file into the worker's working image; throws ImageInputError for bad input. */
+  async openImage(file: Blob, options: DecodeOptions = {}): Promise<Opened> {
+    // Comlink types a union result as a union of promises; it is one promise of the union.
+    const result = await this.#plain<OpenResult>((api) => api.openImage(file, options) as Promise<OpenResult>);
+    if (!result.ok) throw reviveInputError(result.error);
+    return result.value;
+  }
+
+  /** Makes a stored image the working image and returns display copies of it. */
+  showImage(blob: Blob): Promise<Displayed> {
+    return this.#plain((api) => api.showImage(blob));
+  }
+
+  /** A hand edit on the working image; returns the result for display and for history. */
+  applyEdit(edit: EditOp): Promise<Applied> {
+    return this.#plain((api) => api.applyEdit(edit));
+  }
+
+  /** The working image as a file, at full resolution. */
+  encodeImage(type: EncodeType, quality?: number): Promise<Blob> {
+    return this.#plain((api) => api.encodeImage(type, quality));
+  }
+
+  /** A display copy whose longest side is at most `maxSide` (the viewport draws it when zoomed out). */
+  downscale(bitmap: ImageBitmap, maxSide: number, options?: BitmapInputOptions): Promise<ImageBitmap> {
+    return this.#call(bitmap, options, (api, b) => api.downscale(b, maxSide));
+  }
+
   /** PNG, JPEG or WebP at the bitmap's size; quality 0–1 for the lossy types (default 0.92). */
   encode(bitmap: ImageBitmap, type: EncodeType, quality?: number, options?: BitmapInputOptions): Promise<Blob> {
     return this.#call(bitmap, options, (api, b) => api.encode(b, type, quality));
@@ -91,6 +123,17 @@ export class ImageWorker {
       this.#api = Comlink.wrap<ImageWorkerApi>(worker);
     }
     return this.#api;
+  }
+
+  /** A call that sends no bitmap. */
+  #plain<T>(run: (api: Comlink.Remote<ImageWorkerApi>) => Promise<T>): Promise<T> {
+    const api = this.#start();
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.add(reject);
+      run(api)
+        .then(resolve, reject)
+        .finally(() => this.#pending.delete(reject));
+    });
   }
 
   async #call<T>(bitmap: ImageBitmap, options: BitmapInputOptions | undefined, run: (api: Comlink.Remote<ImageWorkerApi>, b: ImageBitmap) => Promise<T>): Promise<T> {

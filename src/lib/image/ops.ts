@@ -82,6 +82,18 @@ export async function encode(bitmap: ImageBitmap, type: EncodeType, quality = 0.
   return blob;
 }
 
+/** The bitmap reduced so its longest side is at most `maxSide` (never enlarged), smoothed for display. */
+export function downscale(bitmap: ImageBitmap, maxSide: number): ImageBitmap {
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = context(canvas);
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  return canvas.transferToImageBitmap();
+}
+
 /** A small preview (longest side `maxSide`, never enlarged) as WebP, or JPEG where WebP cannot be written. */
 export async function thumbnail(bitmap: ImageBitmap, maxSide = 160): Promise<Blob> {
   const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));

@@ -17,6 +17,8 @@ export interface Notice {
 export class Notices {
   list = $state<Notice[]>([]);
   #next = 1;
+  // Timer handles are bookkeeping, not state the UI shows.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #timers = new Map<number, ReturnType<typeof setTimeout>>();
 
   show(kind: NoticeKind, title: string, detail?: string, actions?: NoticeAction[]): number {
