@@ -31,13 +31,17 @@ const isLocal = (url: string) => {
  * A fresh browser profile (its own IndexedDB and service worker registry) on the system Chromium.
  * `profile` lets a test reopen the same profile to check what survives a browser restart.
  */
-export async function openSession(baseURL: string, options: { profile?: string; viewport?: { width: number; height: number } } = {}): Promise<Session> {
+export async function openSession(
+  baseURL: string,
+  options: { profile?: string; viewport?: { width: number; height: number }; deviceScaleFactor?: number } = {},
+): Promise<Session> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
     args: chromiumArgs,
     viewport: options.viewport ?? { width: 1280, height: 720 },
+    deviceScaleFactor: options.deviceScaleFactor ?? 1,
     acceptDownloads: true,
     serviceWorkers: 'allow',
     baseURL,

@@ -28,6 +28,9 @@ export class Editor {
   crop = $state<CropRect | null>(null);
   storage = $state<StorageInfo | null>(null);
 
+  /** Set by the page: opens the place where the person can delete projects to free space. */
+  onmanagestorage: (() => void) | null = null;
+
   #worker: ImageWorker | null = null;
   /** The project image Blob that `bitmap` was made from. */
   #shown: Blob | null = null;
@@ -232,7 +235,8 @@ export class Editor {
       }
       this.notices.error(`Can't open ${e.fileName}`, e.message, actions);
     } else if (e instanceof StorageFullError) {
-      this.notices.error('Storage is full', e.message);
+      const manage = this.onmanagestorage;
+      this.notices.error('Storage is full', e.message, manage ? [{ label: 'Manage projects', run: manage }] : []);
       void this.refreshStorage();
     } else {
       console.error(e);
