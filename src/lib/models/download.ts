@@ -107,7 +107,7 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
   let failures = 0;
   let requests = 0;
   let resumes = 0;
-  let total: number | null = null;
+  let total: number | null;
 
   const retryLater = async (cause: unknown, waitMs: number | null, progressed: boolean) => {
     failures = progressed ? 1 : failures + 1;

@@ -84,7 +84,8 @@ const FLUSH_EVERY = 64 * 1024 * 1024;
  * that `close()` commits, so a cut connection keeps its bytes as long as `close()` is called.
  */
 export async function openWriter(handle: FileSystemFileHandle, at: number): Promise<ChunkWriter> {
-  if ('createSyncAccessHandle' in handle) {
+  // Exposed in dedicated workers only (the type says otherwise because the lib includes WebWorker).
+  if (typeof (handle as { createSyncAccessHandle?: unknown }).createSyncAccessHandle === 'function') {
     const sync = await (handle as SyncCapable).createSyncAccessHandle();
     let position = at;
     let unflushed = 0;

@@ -1,0 +1,55 @@
+// Deterministic test files of any size, computed range by range so a multi-GB file never sits in
+// memory. The test server serves them for the repository `synthetic/<anything>`; tests compute the
+// same bytes to compare. Usable in Node and in the browser.
+
+/** A JSON file's text: `{"path": …}`. */
+const jsonOf = (path: string) => new TextEncoder().encode(JSON.stringify({ synthetic: path }));
+
+/** The size of a synthetic file: a JSON file's own, or what the name declares (`onnx/model-3000000.onnx`). */
+export function syntheticSize(path: string): number | null {
+  if (path.endsWith('.json')) return jsonOf(path).length;
+  const m = path.match(/-(\d+)\.[a-z_]+$/);
+  return m ? Number(m[1]) : null;
+}
+
+/** A plausible ONNX ModelProto start: ir_version 8, producer_name "synthetic". */
+const ONNX_HEAD = Uint8Array.of(0x08, 0x08, 0x12, 0x09, ...[...'synthetic'].map((c) => c.charCodeAt(0)));
+
+function seedOf(path: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** A 32-bit hash of (seed, word index): each 4-byte word of the file is computed on its own. */
+function word(seed: number, index: number): number {
+  let x = (Math.imul(index, 0x9e3779b1) ^ seed) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Fills `out` with bytes [start, start + out.length) of the synthetic file at `path`. */
+export function fillSynthetic(path: string, start: number, out: Uint8Array): void {
+  if (path.endsWith('.json')) return out.set(jsonOf(path).subarray(start, start + out.length));
+  const seed = seedOf(path);
+  const onnx = path.endsWith('.onnx');
+  for (let i = 0; i < out.length; ) {
+    const at = start + i;
+    if (onnx && at < ONNX_HEAD.length) {
+      out[i++] = ONNX_HEAD[at];
+      continue;
+    }
+    const w = word(seed, Math.floor(at / 4));
+    for (let b = at % 4; b < 4 && i < out.length; b++) out[i++] = (w >>> (8 * b)) & 0xff;
+  }
+}
+
+/** The whole synthetic file (for small sizes). */
+export function syntheticBytes(path: string): Uint8Array {
+  const size = syntheticSize(path);
+  if (size === null) throw new Error(`Not a synthetic path: ${path}`);
+  const out = new Uint8Array(size);
+  fillSynthetic(path, 0, out);
+  return out;
+}
