@@ -36,7 +36,7 @@ export class ModelDownloadError extends Error {
   }
 }
 
-/** The browser refused to store more bytes: the part already downloaded is kept for a later resume. */
+/** The browser refused to store more bytes. Nothing is marked complete; bytes already committed stay for a resume. */
 export class ModelStorageFullError extends Error {
   override readonly name = 'ModelStorageFullError';
   constructor(
@@ -52,7 +52,7 @@ export class ModelStorageFullError extends Error {
           : '';
     super(
       `Not enough storage space to download this model.${sizes} Delete models or old projects you no longer need, ` +
-        'or free space on this device, then try again; the part already downloaded is kept.',
+        'or free space on this device, then try again.',
       options,
     );
   }

@@ -53,7 +53,7 @@ export class ModelStore {
     return dir ? (await entries(dir)).filter(([, h]) => h.kind === 'directory').map(([name]) => decodeURIComponent(name)) : [];
   }
 
-  /** One model revision's files and sizes; null when nothing of it is stored. */
+  /** One model revision's files and sizes; null when no file or partial download of it is stored. */
   async model(ref: ModelRef): Promise<StoredModel | null> {
     const dir = await this.#dir(ref, []);
     if (!dir) return null;
@@ -61,6 +61,7 @@ export class ModelStore {
     const partialDir = await subdir(dir, [PARTIAL]);
     const files = filesDir ? await walk(filesDir) : [];
     const partial = partialDir ? (await walk(partialDir)).filter((f) => f.path.startsWith('d-')) : [];
+    if (files.length === 0 && partial.length === 0) return null;
     return {
       id: ref.id,
       revision: ref.revision,

@@ -10,6 +10,8 @@ export interface ModelFile {
   path: string;
   /** Exact size in bytes when it is known for certain; the server's length is always checked too. */
   size?: number;
+  /** Approximate size (from a listing) for totals and space checks before the server has answered. */
+  approxBytes?: number | null;
 }
 
 /** Progress of one file, as the UI shows it. */
