@@ -178,6 +178,7 @@ describe('parsePlan on recorded answers', () => {
     expect(EDIT_KINDS).toContain(plan.kind);
     for (const k of ['target', 'targetDescription', 'expressive', 'prompt', 'reply'] as const) {
       expect(plan[k]).not.toMatch(/<\/?[a-z!]/i);
+      // eslint-disable-next-line no-control-regex -- asserting there are none
       expect(plan[k]).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
       expect(plan[k].length).toBeLessThanOrEqual(1200);
     }

@@ -77,6 +77,7 @@ export function readTags(answer: string): Tagged {
 export function plainText(s: string, max: number): string {
   let t = s
     .replace(/<\/?[A-Za-z!?][^<>]*>/g, ' ')
+    // eslint-disable-next-line no-control-regex -- dropping control characters is the point
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
