@@ -1,6 +1,7 @@
 // Images as the workers receive them (an ImageBitmap, transferred, or RGBA pixels) turned into
 // transformers.js RawImages, scaled down first so a 24-MP photo never becomes a 100-MB array.
 import { RawImage } from '@huggingface/transformers';
+import { fitSize } from './geometry.ts';
 
 export interface RgbaPixels {
   data: Uint8ClampedArray;
@@ -9,11 +10,6 @@ export interface RgbaPixels {
 }
 export type SourceImage = ImageBitmap | RgbaPixels;
 
-/** Size that fits `maxSide` on the longer side, aspect kept, never enlarged. */
-export function fitSize(width: number, height: number, maxSide: number): { width: number; height: number } {
-  const s = Math.min(1, maxSide / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
-}
 
 function isBitmap(image: SourceImage): image is ImageBitmap {
   return typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap;
