@@ -16,6 +16,12 @@ const FILES = 'files';
 const PARTIAL = 'partial';
 const enc = encodeURIComponent;
 
+/** The key of a runtime asset: its URL's path and query, so the same file matches on any origin. */
+export function assetKey(url: string): string {
+  const u = new URL(url, globalThis.location?.origin ?? 'http://localhost');
+  return u.pathname + u.search;
+}
+
 export interface StoredModel extends ModelRef {
   /** Complete files, sorted by path. */
   files: { path: string; size: number }[];

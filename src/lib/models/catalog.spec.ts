@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { MANIFEST } from '../../../models/manifest.ts';
+import { DEFAULT_ROLES, modelEntries } from './catalog.ts';
+
+describe('model catalog', () => {
+  it('merges roles that share a repository and lists config files before weights', () => {
+    const entries = modelEntries(['clip-vision', 'clip-text']);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ key: 'Xenova/clip-vit-large-patch14@main', label: 'clip-vision, clip-text', published: true });
+    expect(entries[0].files.map((f) => f.path)).toEqual([
+      'config.json',
+      'preprocessor_config.json',
+      'onnx/vision_model_quantized.onnx',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'onnx/text_model_quantized.onnx',
+    ]);
+    expect(entries[0].files.find((f) => f.path === 'onnx/vision_model_quantized.onnx')).toEqual({ path: 'onnx/vision_model_quantized.onnx', approxBytes: 307e6 });
+  });
+
+  it('picks the dtype per device and can list both for self-hosting', () => {
+    const f16 = modelEntries(['vlm', 'sd-inpaint'], { shaderF16: true });
+    expect(f16.map((e) => [e.key, e.published])).toEqual([
+      [`onnx-community/Qwen2-VL-2B-Instruct@${MANIFEST.vlm.revision}`, true],
+      [`jdp8/sd-inpainting-ort-web-fp16@${MANIFEST['sd-inpaint'].revision}`, true],
+    ]);
+    expect(f16[0].files.map((f) => f.path)).toContain('onnx/decoder_model_merged_q4f16.onnx');
+    const both = modelEntries(['vlm', 'sd-inpaint'], [{ shaderF16: true }, { shaderF16: false }]);
+    expect(both.map((e) => [e.key, e.published])).toEqual([
+      [`onnx-community/Qwen2-VL-2B-Instruct@${MANIFEST.vlm.revision}`, true],
+      [`jdp8/sd-inpainting-ort-web-fp16@${MANIFEST['sd-inpaint'].revision}`, true],
+      ['instruct-edit/sd-inpainting-fp32@main', false], // the project's own fp32 export is not published yet
+    ]);
+    const vlm = both[0].files.map((f) => f.path);
+    expect(vlm.filter((p) => p.startsWith('onnx/decoder_model_merged'))).toEqual(['onnx/decoder_model_merged_q4f16.onnx', 'onnx/decoder_model_merged_q4.onnx']);
+  });
+
+  it('the default set leaves out the fallback VLM and the untrained region head', () => {
+    expect(DEFAULT_ROLES).not.toContain('vlm-small');
+    expect(DEFAULT_ROLES).not.toContain('region-head');
+    expect(modelEntries().map((e) => e.ref.id)).toEqual([
+      'onnx-community/Qwen2-VL-2B-Instruct',
+      'Xenova/clip-vit-large-patch14',
+      'Xenova/flan-t5-base',
+      'Xenova/clipseg-rd64-refined',
+      'instruct-edit/sd-inpainting-fp32',
+    ]);
+  });
+});
