@@ -206,7 +206,12 @@ export async function startModelServer(options: { root?: string; port?: number }
           if (due > Date.now()) await sleep(due - Date.now());
         }
       }
-      if (fault?.kind === 'cut') res.socket?.destroy();
+      if (fault?.kind === 'cut') {
+        // A real cut comes some time after the last bytes; without the pause a client may see the
+        // error before it has read them (a failed body stream drops the chunks it still queues).
+        await sleep(30);
+        res.socket?.destroy();
+      }
       else res.end();
     } catch {
       res.destroy();

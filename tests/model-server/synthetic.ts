@@ -53,3 +53,11 @@ export function syntheticBytes(path: string): Uint8Array {
   fillSynthetic(path, 0, out);
   return out;
 }
+
+/** Where two byte arrays first differ (their shorter length when one is a prefix of the other); -1 when equal. Far faster than a deep toEqual on megabytes. */
+export function firstDifference(a: Uint8Array | null, b: Uint8Array): number {
+  if (!a) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR } from '../../../scripts/fixtures/generate.ts';
 import { startModelServer, type ModelServer, type ScenarioOptions } from '../../../tests/model-server/server.ts';
-import { syntheticBytes } from '../../../tests/model-server/synthetic.ts';
+import { resumeOffsets } from '../../../tests/model-server/resume-log.ts';
+import { firstDifference, syntheticBytes } from '../../../tests/model-server/synthetic.ts';
 import { downloadFile, parseContentRange, type DownloadOptions } from './download.ts';
 import { ModelContentError, ModelDownloadError } from './errors.ts';
 import { fileURL, hubSource } from './sources.ts';
@@ -44,15 +45,15 @@ describe('downloadFile', () => {
     const events: FileProgress[] = [];
     const result = await run({ onProgress: (p) => events.push(p), progressIntervalMs: 20 });
     expect(result).toEqual({ bytes: 3_000_000, requests: 1, resumes: 0 });
-    expect(target.committed).toEqual(syntheticBytes(path));
+    expect(firstDifference(target.committed, syntheticBytes(path))).toBe(-1);
     expect(log().map((r) => [r.status, r.range])).toEqual([[200, null]]);
     expect(events.length).toBeGreaterThan(3);
     expect(events.every((e, i) => e.total === 3_000_000 && e.path === path && (i === 0 || e.bytes >= events[i - 1].bytes))).toBe(true);
     const last = events[events.length - 1];
     expect([last.bytes, last.eta]).toEqual([3_000_000, 0]);
     const mid = events[Math.floor(events.length / 2)];
-    expect(mid.rate).toBeGreaterThan(5_000_000); // throttled at 20 MB/s
-    expect(mid.rate).toBeLessThan(40_000_000);
+    expect(mid.rate).toBeGreaterThan(500_000); // a loaded machine may be slower than the throttle,
+    expect(mid.rate).toBeLessThan(25_000_000); // never faster (20 MB/s, chunks of 256 KB)
     expect(mid.eta).toBeCloseTo((3_000_000 - mid.bytes) / mid.rate, 6);
   });
 
@@ -61,11 +62,12 @@ describe('downloadFile', () => {
     const cuts = [1, 2, 3, 4, 5].map(() => 1000 + Math.floor(Math.random() * 300_000));
     const { target, run, log } = setup(path, { faults: cuts.map((after) => ({ kind: 'cut' as const, after })) });
     const result = await run();
-    expect(result).toEqual({ bytes: 2_000_000, requests: 6, resumes: 5 });
-    expect(target.committed).toEqual(syntheticBytes(path));
-    const offsets = cuts.reduce<number[]>((acc, c) => [...acc, acc[acc.length - 1] + c], [0]);
-    expect(log().map((r) => r.range)).toEqual([null, ...offsets.slice(1).map((o) => `bytes=${o}-`)]);
-    expect(log().map((r) => r.status)).toEqual([200, 206, 206, 206, 206, 206]);
+    expect(firstDifference(target.committed, syntheticBytes(path))).toBe(-1);
+    const requests = log();
+    expect(requests.slice(0, 5).map((r) => r.sent)).toEqual(cuts);
+    const offsets = resumeOffsets(requests);
+    expect(offsets[5]).toBeGreaterThan(0);
+    expect(result).toEqual({ bytes: 2_000_000, requests: 6, resumes: requests.filter((r) => r.status === 206).length });
     expect(target.opens).toEqual(offsets);
   });
 
@@ -120,19 +122,26 @@ describe('downloadFile', () => {
 
   it('starts again when the server ignores the range or the file changed', async () => {
     const path = 'onnx/model-400000.onnx';
-    const ignored = setup(path, { faults: [{ kind: 'cut', after: 100_000 }, { kind: 'ignore-range' }] });
-    await ignored.run();
-    expect(ignored.target.committed).toEqual(syntheticBytes(path));
-    expect(ignored.target.opens).toEqual([0, 0]);
+    const withPartial = async (scenario: ScenarioOptions, etag: string | null) => {
+      const t = setup(path, scenario);
+      const w = await t.target.open(0);
+      await w.write(syntheticBytes(path).subarray(0, 100_000));
+      await t.target.setMeta({ url: t.url, etag, total: 400_000 });
+      await t.run();
+      expect(firstDifference(t.target.committed, syntheticBytes(path))).toBe(-1);
+      return t;
+    };
+    const ignored = await withPartial({ faults: [{ kind: 'ignore-range' }] }, null);
+    expect(ignored.log().map((r) => [r.range, r.status])).toEqual([['bytes=100000-', 200]]);
+    expect(ignored.target.opens).toEqual([0, 0]); // the answer to the range was the whole file: written from 0
 
-    const changed = setup(path, { faults: [{ kind: 'cut', after: 100_000 }, { kind: 'etag', etag: '"new"' }] });
-    await changed.run();
-    expect(changed.target.committed).toEqual(syntheticBytes(path));
+    const changed = await withPartial({}, '"an older version"');
     expect(changed.log().map((r) => [r.range, r.status])).toEqual([
-      [null, 200],
       ['bytes=100000-', 206],
       [null, 200],
     ]);
+    const resumed = await withPartial({}, null);
+    expect(resumed.log().map((r) => [r.range, r.status, r.sent])).toEqual([['bytes=100000-', 206, 300_000]]);
   });
 
   it('cancels with an AbortSignal, keeps the part received, and resumes it later', async () => {
@@ -145,7 +154,7 @@ describe('downloadFile', () => {
     expect(kept).toBeGreaterThan(200_000);
     expect(target.committed).toBeNull();
     await run();
-    expect(target.committed).toEqual(syntheticBytes(path));
+    expect(firstDifference(target.committed, syntheticBytes(path))).toBe(-1);
     expect(log()[1].range).toBe(`bytes=${kept}-`);
   });
 });
