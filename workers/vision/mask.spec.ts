@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { maskOpRef } from '../kernels/mask-ops.ref.ts';
 import { outpaintCanvas, outpaintMask } from './geometry.ts';
-import { components, dilate, dropSmall, erode, hysteresis, type Plane, refineMask, resize } from './mask.ts';
+import { components, dilate, dropSmall, erode, feather, hysteresis, type Plane, refineMask, resize } from './mask.ts';
 
 /** A 16 × 16 map: `fill` at every cell inside the given rectangles, `background` elsewhere. */
 function grid(cells: [x0: number, y0: number, x1: number, y1: number, value: number][], background = 0.05, size = 16): Plane {
@@ -122,6 +122,15 @@ describe('mask building blocks', () => {
     expect(Array.from(dilate(bin, w, h, r))).toEqual(Array.from(maskOpRef(asF, w, h, { op: 'dilate', radius: r })));
     const dense = Uint8Array.from(dilate(bin, w, h, 2));
     expect(Array.from(erode(dense, w, h, r))).toEqual(Array.from(maskOpRef(Float32Array.from(dense), w, h, { op: 'erode', radius: r })));
+  });
+
+  it.each([[0.7], [2.5]])('feather σ %f equals the kernels\' reference', (sigma) => {
+    const [w, h] = [29, 17];
+    const a = Float32Array.from(random(w * h, 9));
+    const ours = feather(a, w, h, sigma);
+    const ref = maskOpRef(a, w, h, { op: 'feather', sigma });
+    for (let i = 0; i < a.length; i++) expect(Math.abs(ours[i] - ref[i])).toBeLessThan(1e-6);
+    expect(ours.some((v) => v > 0 && v < 1)).toBe(true);
   });
 
   it('components are 8-connected', () => {

@@ -3,8 +3,8 @@
 // low level is kept only if it reaches the high one), small components dropped, holes closed, a
 // margin grown for inpainting, edges feathered. CPU code at a working size of at most `maxSide`
 // (1024 by default), then upsampled to the requested size. Masks are f32 planes in [0, 1], 1 = edit,
-// as the kernels expect; feathering is workers/kernels' own reference, so a GPU port is a drop-in.
-import { maskOpRef } from '../kernels/mask-ops.ref.ts';
+// as the kernels expect; morphology and feathering give the mask-ops kernels' results, so a GPU port
+// is a drop-in.
 import { type Plane, fitSize } from './geometry.ts';
 
 export type { Plane };
@@ -88,22 +88,30 @@ export function components(bin: Uint8Array, width: number, height: number): { la
 export function hysteresis(prob: Plane, levels: number[]): Uint8Array {
   const sorted = [...levels].sort((a, b) => b - a);
   const [high, low] = [sorted[0], sorted[sorted.length - 1]];
-  const weak = Uint8Array.from(prob.data, (p) => (p >= low ? 1 : 0));
+  const n = prob.data.length;
+  const weak = new Uint8Array(n);
+  for (let i = 0; i < n; i++) weak[i] = prob.data[i] >= low ? 1 : 0;
   if (high === low) return weak;
   const { labels, sizes } = components(weak, prob.width, prob.height);
   const strong = new Uint8Array(sizes.length);
-  prob.data.forEach((p, i) => {
-    if (p >= high) strong[labels[i]] = 1;
-  });
-  return Uint8Array.from(labels, (l) => (l >= 0 && strong[l] ? 1 : 0));
+  for (let i = 0; i < n; i++) if (prob.data[i] >= high) strong[labels[i]] = 1;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = labels[i] >= 0 && strong[labels[i]] ? 1 : 0;
+  return out;
 }
 
 /** Drops components below `minPixels`, except the largest. */
 export function dropSmall(bin: Uint8Array, width: number, height: number, minPixels: number): Uint8Array {
   const { labels, sizes } = components(bin, width, height);
   if (!sizes.length) return bin.slice();
-  const largest = sizes.indexOf(Math.max(...sizes));
-  return Uint8Array.from(labels, (l) => (l >= 0 && (l === largest || sizes[l] >= minPixels) ? 1 : 0));
+  let largest = 0;
+  for (let l = 1; l < sizes.length; l++) if (sizes[l] > sizes[largest]) largest = l;
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) {
+    const l = labels[i];
+    out[i] = l >= 0 && (l === largest || sizes[l] >= minPixels) ? 1 : 0;
+  }
+  return out;
 }
 
 /** Squared distance along one line to the nearest zero of f (f = 0 at sources, ∞ elsewhere): Felzenszwalb–Huttenlocher. */
@@ -142,7 +150,8 @@ export function distanceSquared(bin: Uint8Array, width: number, height: number):
   const d = new Float64Array(n);
   const v = new Int32Array(n);
   const z = new Float64Array(n + 1);
-  const grid = Float64Array.from(bin, (b) => (b ? 0 : Infinity));
+  const grid = new Float64Array(bin.length);
+  for (let i = 0; i < bin.length; i++) grid[i] = bin[i] ? 0 : Infinity;
   for (let x = 0; x < width; x++) {
     for (let y = 0; y < height; y++) f[y] = grid[y * width + x];
     edt1d(f, height, d, v, z);
@@ -160,13 +169,59 @@ export function distanceSquared(bin: Uint8Array, width: number, height: number):
 export function dilate(bin: Uint8Array, width: number, height: number, radius: number): Uint8Array {
   if (radius <= 0) return bin.slice();
   const d = distanceSquared(bin, width, height);
-  return Uint8Array.from(d, (v) => (v <= radius * radius ? 1 : 0));
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] <= radius * radius ? 1 : 0;
+  return out;
 }
 
 export function erode(bin: Uint8Array, width: number, height: number, radius: number): Uint8Array {
   if (radius <= 0) return bin.slice();
-  const d = distanceSquared(Uint8Array.from(bin, (b) => 1 - b), width, height);
-  return Uint8Array.from(d, (v) => (v > radius * radius ? 1 : 0));
+  const inverse = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) inverse[i] = 1 - bin[i];
+  const d = distanceSquared(inverse, width, height);
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = d[i] > radius * radius ? 1 : 0;
+  return out;
+}
+
+/**
+ * Separable Gaussian blur, taps to ⌈3σ⌉, weights renormalised over the taps inside the image:
+ * the same result as the mask-ops kernel's `feather` (and its CPU reference), with the weights
+ * computed once instead of per pixel.
+ */
+export function feather(src: Float32Array, width: number, height: number, sigma: number): Float32Array {
+  if (!(sigma > 0)) return src.slice();
+  const r = Math.ceil(3 * sigma);
+  const w = new Float64Array(2 * r + 1);
+  for (let i = 0; i <= 2 * r; i++) w[i] = Math.exp((-0.5 * (i - r) ** 2) / (sigma * sigma));
+  const out = new Float32Array(src.length);
+  const line = new Float64Array(Math.max(width, height));
+  const done = new Float64Array(line.length);
+  /** Blurs line[0, n) into done[0, n). */
+  const blur = (n: number) => {
+    for (let x = 0; x < n; x++) {
+      const lo = x < r ? -x : -r;
+      const hi = x + r >= n ? n - 1 - x : r;
+      let acc = 0;
+      let total = 0;
+      for (let d = lo; d <= hi; d++) {
+        acc += w[d + r] * line[x + d];
+        total += w[d + r];
+      }
+      done[x] = acc / total;
+    }
+  };
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) line[x] = src[y * width + x];
+    blur(width);
+    for (let x = 0; x < width; x++) out[y * width + x] = done[x];
+  }
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) line[y] = out[y * width + x];
+    blur(height);
+    for (let y = 0; y < height; y++) out[y * width + x] = done[y];
+  }
+  return out;
 }
 
 export interface RefinedMask {
@@ -187,8 +242,9 @@ export function refineMask(prob: Plane, width: number, height: number, options: 
   bin = dropSmall(bin, work.width, work.height, o.minArea * work.width * work.height);
   bin = erode(dilate(bin, work.width, work.height, px(o.close)), work.width, work.height, px(o.close));
   bin = dilate(bin, work.width, work.height, px(o.grow));
-  const count = bin.reduce((a, b) => a + b, 0);
-  const soft = maskOpRef(Float32Array.from(bin), work.width, work.height, { op: 'feather', sigma: o.feather * side });
+  let count = 0;
+  for (let i = 0; i < bin.length; i++) count += bin[i];
+  const soft = feather(new Float32Array(bin), work.width, work.height, o.feather * side);
   const plane = { data: soft, width: work.width, height: work.height };
   return {
     mask: work.width === width && work.height === height ? plane : resize(plane, width, height),
