@@ -21,28 +21,42 @@ function seedOf(path: string): number {
   return h >>> 0;
 }
 
-/** A 32-bit hash of (seed, word index): each 4-byte word of the file is computed on its own. */
-function word(seed: number, index: number): number {
+function hash32(seed: number, index: number): number {
   let x = (Math.imul(index, 0x9e3779b1) ^ seed) >>> 0;
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
   x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** Fills `out` with bytes [start, start + out.length) of the synthetic file at `path`. */
+/** Words per block: a file is a per-path block of hashed words, each block XORed with its own hash. */
+const BLOCK_WORDS = 16384;
+const patterns = new Map<number, Uint32Array>();
+
+function patternOf(seed: number): Uint32Array {
+  let p = patterns.get(seed);
+  if (!p) {
+    p = new Uint32Array(BLOCK_WORDS).map((_, j) => hash32(seed, j));
+    patterns.set(seed, p);
+  }
+  return p;
+}
+
+/** Fills `out` with bytes [start, start + out.length) of the synthetic file at `path`. Fast enough (≈ memcpy) to serve GBs. */
 export function fillSynthetic(path: string, start: number, out: Uint8Array): void {
   if (path.endsWith('.json')) return out.set(jsonOf(path).subarray(start, start + out.length));
   const seed = seedOf(path);
-  const onnx = path.endsWith('.onnx');
-  for (let i = 0; i < out.length; ) {
-    const at = start + i;
-    if (onnx && at < ONNX_HEAD.length) {
-      out[i++] = ONNX_HEAD[at];
-      continue;
-    }
-    const w = word(seed, Math.floor(at / 4));
-    for (let b = at % 4; b < 4 && i < out.length; b++) out[i++] = (w >>> (8 * b)) & 0xff;
+  const pattern = patternOf(seed);
+  const firstWord = Math.floor(start / 4);
+  const words = new Uint32Array(Math.ceil((start + out.length) / 4) - firstWord);
+  for (let k = 0; k < words.length; ) {
+    const w = firstWord + k;
+    const block = Math.floor(w / BLOCK_WORDS);
+    const mix = hash32(seed ^ 0x5bd1e995, block);
+    const end = Math.min(words.length, k + (BLOCK_WORDS - (w % BLOCK_WORDS)));
+    for (let j = w % BLOCK_WORDS; k < end; k++, j++) words[k] = pattern[j] ^ mix;
   }
+  out.set(new Uint8Array(words.buffer, start % 4, out.length));
+  if (path.endsWith('.onnx') && start < ONNX_HEAD.length) out.set(ONNX_HEAD.subarray(start, Math.min(ONNX_HEAD.length, start + out.length)));
 }
 
 /** The whole synthetic file (for small sizes). */

@@ -26,7 +26,7 @@ export interface TransformersSetup {
 }
 
 /** A stored-model file's address: which model (and revision, when the key says) and which file. */
-export function resolveModelKey(key: string, setup: Pick<TransformersSetup, 'source' | 'models'>, origin = globalThis.location?.origin): { ref: ModelRef; path: string } | null {
+export function resolveModelKey(key: string, setup: Pick<TransformersSetup, 'source' | 'models'>, origin = globalThis.location?.origin ?? 'http://localhost'): { ref: ModelRef; path: string } | null {
   let url: URL;
   try {
     url = new URL(key, origin);
@@ -72,7 +72,7 @@ export function storeCache(setup: TransformersSetup) {
         return;
       }
       const blob = await response.blob();
-      checkStart(new URL(key, globalThis.location?.origin).pathname, new Uint8Array(await blob.slice(0, 64).arrayBuffer()), blob.size);
+      checkStart(key.replace(/[?#].*$/, ''), new Uint8Array(await blob.slice(0, 64).arrayBuffer()), blob.size);
       await store.putAsset(assetKey(key), blob);
     },
   };

@@ -1,0 +1,11 @@
+export { ModelManager, type ModelStatus, type ModelManagerOptions } from './manager.svelte.ts';
+export { ModelStore, assetKey, type StoredModel } from './store.ts';
+export { modelEntries, entryKey, DEFAULT_ROLES, type ModelEntry } from './catalog.ts';
+export { downloadModel, type ModelProgress, type ModelDownloadOptions, type ModelDownloadResult } from './model-download.ts';
+export { downloadFile, type DownloadOptions, type DownloadTarget, type DownloadResult, type PartialMeta } from './download.ts';
+export { fileURL, hubSource, selfSource, sourceLabel, HUB_HOST, SELF_BASE, type ModelSource } from './sources.ts';
+export { ModelContentError, ModelDownloadError, ModelStorageFullError, isQuotaError } from './errors.ts';
+export { configureTransformers, storeCache, resolveModelKey, type TransformersSetup } from './transformers-env.ts';
+export { ORT_WASM_PATHS } from './ort-wasm.ts';
+export { DEFAULT_RETRY, type RetryPolicy } from './backoff.ts';
+export type * from './types.ts';
