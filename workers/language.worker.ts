@@ -19,6 +19,18 @@ function closing<T>(image: SourceImage, run: () => Promise<T>): Promise<T> {
   });
 }
 
+/**
+ * Stream events travel on the callback's own port, the result on the worker's: without waiting, the
+ * last events could arrive after the result. Each proxied call resolves once the caller ran it.
+ */
+async function streaming<T>(onStream: StreamCallback | undefined, run: (cb?: StreamCallback) => Promise<T>): Promise<T> {
+  if (!onStream) return run();
+  const delivered: Promise<unknown>[] = [];
+  const result = await run((e) => void delivered.push(Promise.resolve(onStream(e)).catch(() => {})));
+  await Promise.all(delivered);
+  return result;
+}
+
 const api = {
   /** Where models come from and how the planner runs; drops a loaded model. */
   async configure(config: LanguageWorkerConfig = {}, cancelBuffer?: SharedArrayBuffer): Promise<void> {
@@ -27,9 +39,9 @@ const api = {
     planner = new Planner({ ...config, cancelFlag: cancelBuffer && new Int32Array(cancelBuffer) });
   },
   load: () => planner.load(),
-  describe: (image: SourceImage, onStream?: StreamCallback): Promise<DescribeResult> => closing(image, () => planner.describe(image, onStream)),
+  describe: (image: SourceImage, onStream?: StreamCallback): Promise<DescribeResult> => closing(image, () => streaming(onStream, (cb) => planner.describe(image, cb))),
   plan: (image: SourceImage, instruction: string, previous: Turn[] = [], sourceDescription?: string, onStream?: StreamCallback): Promise<PlanResult> =>
-    closing(image, () => planner.plan(image, instruction, previous, { sourceDescription, onStream })),
+    closing(image, () => streaming(onStream, (cb) => planner.plan(image, instruction, previous, { sourceDescription, onStream: cb }))),
   cancel: () => planner.cancel(),
   /** Frees the VLM's sessions (GPU memory); the next describe/plan reloads it. */
   release: () => planner.release(),

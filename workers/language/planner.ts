@@ -11,7 +11,7 @@ import {
 } from '@huggingface/transformers';
 import { MANIFEST, type Dtype, variantFor } from '../../models/manifest.ts';
 import { type SourceImage, toRawImage } from '../vision/source-image.ts';
-import { deviceCaps, pickDevice } from '../vision/transformers-env.ts';
+import { deviceCaps, loadWithFallback, pickDevice } from '../vision/transformers-env.ts';
 import { parsePlan, plainText, sentences } from './parse.ts';
 import { type ChatMessage, describeMessages, planMessages } from './prompt.ts';
 import type { EditPlan, Turn } from './types.ts';
@@ -104,13 +104,14 @@ export class Planner {
   #load(): Promise<Loaded> {
     this.#loaded ??= (async () => {
       const id = this.#options.modelId ?? MANIFEST.vlm.id;
-      const device = await pickDevice(this.#options.device);
+      const wanted = await pickDevice(this.#options.device);
       const dtype = this.#options.dtype ?? variantFor('vlm', { shaderF16: (await deviceCaps()).shaderF16 });
-      const [processor, model] = await Promise.all([
+      const [processor, loaded] = await Promise.all([
         AutoProcessor.from_pretrained(id),
-        Qwen2VLForConditionalGeneration.from_pretrained(id, { dtype, device }) as Promise<Qwen2VLForConditionalGeneration>,
+        loadWithFallback(wanted, (this.#options.device ?? 'auto') === 'auto', (device) => Qwen2VLForConditionalGeneration.from_pretrained(id, { dtype, device }) as Promise<Qwen2VLForConditionalGeneration>),
       ]);
-      return { model, processor, device, dtype };
+      if (loaded.fallback) console.warn(`Qwen2-VL: ${loaded.fallback}`);
+      return { model: loaded.value, processor, device: loaded.device, dtype };
     })();
     this.#loaded.catch(() => (this.#loaded = null));
     return this.#loaded;

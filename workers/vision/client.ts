@@ -60,7 +60,8 @@ export class VisionWorker {
     return (await this.#remote()).mask(await transferable(image), p, method);
   }
 
-  async loaded(): Promise<Record<string, boolean>> {
+  /** Resident models and where they run (false: not loaded). */
+  async loaded(): Promise<Record<string, false | 'webgpu' | 'wasm'>> {
     return (await this.#remote()).loaded();
   }
 

@@ -16,7 +16,7 @@ import {
 } from '@huggingface/transformers';
 import { MANIFEST, type Dtype, type Role, variantFor } from '../../models/manifest.ts';
 import { type SourceImage, toRawImageExact } from './source-image.ts';
-import { deviceCaps } from './transformers-env.ts';
+import { deviceCaps, loadWithFallback } from './transformers-env.ts';
 
 type Disposable = { dispose(): Promise<unknown> };
 
@@ -42,6 +42,8 @@ export class Lazy<T> {
 
 export interface EncoderOptions {
   device: 'webgpu' | 'wasm';
+  /** `device` was picked automatically: a WebGPU load failure falls back to wasm. */
+  automatic?: boolean;
   /** Per-role device overrides (e.g. the small encoders on wasm). */
   devices?: Partial<Record<Role, 'webgpu' | 'wasm'>>;
   /** Per role; default: the manifest's pick for this device. */
@@ -61,25 +63,35 @@ export class Encoders {
   readonly t5: Lazy<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }>;
   readonly clipseg: Lazy<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer; processor: Processor }>;
 
+  /** Where each loaded model runs (after any WebGPU → wasm fallback). */
+  readonly placed: Partial<Record<Role, 'webgpu' | 'wasm'>> = {};
+
   constructor(private readonly options: EncoderOptions) {
-    const opts = async (role: Role) => ({ device: options.devices?.[role] ?? options.device, dtype: await this.dtype(role) });
+    /** from_pretrained on the role's device, falling back to wasm when an automatic WebGPU choice fails. */
+    const load = async <M>(role: Role, make: (o: { device: 'webgpu' | 'wasm'; dtype: Dtype }) => Promise<M>): Promise<M> => {
+      const dtype = await this.dtype(role);
+      const r = await loadWithFallback(options.devices?.[role] ?? options.device, !options.devices?.[role] && !!options.automatic, (device) => make({ device, dtype }));
+      if (r.fallback) console.warn(`${role}: ${r.fallback}`);
+      this.placed[role] = r.device;
+      return r.value;
+    };
     const pair = <M>(model: Promise<M>, other: Promise<unknown>) => Promise.all([model, other]);
     this.clipVision = new Lazy(async () => {
-      const [model, processor] = await pair(CLIPVisionModelWithProjection.from_pretrained(MANIFEST['clip-vision'].id, await opts('clip-vision')), AutoProcessor.from_pretrained(MANIFEST['clip-vision'].id));
+      const [model, processor] = await pair(load('clip-vision', (o) => CLIPVisionModelWithProjection.from_pretrained(MANIFEST['clip-vision'].id, o)), AutoProcessor.from_pretrained(MANIFEST['clip-vision'].id));
       return { model, processor: processor as Processor, dispose: () => model.dispose() };
     });
     this.clipText = new Lazy(async () => {
-      const [model, tokenizer] = await pair(CLIPTextModelWithProjection.from_pretrained(MANIFEST['clip-text'].id, await opts('clip-text')), AutoTokenizer.from_pretrained(MANIFEST['clip-text'].id));
+      const [model, tokenizer] = await pair(load('clip-text', (o) => CLIPTextModelWithProjection.from_pretrained(MANIFEST['clip-text'].id, o)), AutoTokenizer.from_pretrained(MANIFEST['clip-text'].id));
       return { model, tokenizer: tokenizer as PreTrainedTokenizer, dispose: () => model.dispose() };
     });
     this.t5 = new Lazy(async () => {
       const id = MANIFEST['t5-encoder'].id;
-      const [model, tokenizer] = await pair(PreTrainedModel.from_pretrained(id, { ...(await opts('t5-encoder')), model_file_name: 'encoder_model' }), AutoTokenizer.from_pretrained(id));
+      const [model, tokenizer] = await pair(load('t5-encoder', (o) => PreTrainedModel.from_pretrained(id, { ...o, model_file_name: 'encoder_model' })), AutoTokenizer.from_pretrained(id));
       return { model, tokenizer: tokenizer as PreTrainedTokenizer, dispose: () => model.dispose() };
     });
     this.clipseg = new Lazy(async () => {
       const id = MANIFEST.clipseg.id;
-      const [model, tokenizer, processor] = await Promise.all([CLIPSegForImageSegmentation.from_pretrained(id, await opts('clipseg')), AutoTokenizer.from_pretrained(id), AutoProcessor.from_pretrained(id)]);
+      const [model, tokenizer, processor] = await Promise.all([load('clipseg', (o) => CLIPSegForImageSegmentation.from_pretrained(id, o)), AutoTokenizer.from_pretrained(id), AutoProcessor.from_pretrained(id)]);
       return { model, tokenizer, processor, dispose: () => model.dispose() };
     });
   }
@@ -133,5 +145,6 @@ export class Encoders {
 
   async release(): Promise<void> {
     await Promise.all([this.clipVision.release(), this.clipText.release(), this.t5.release(), this.clipseg.release()]);
+    for (const role of Object.keys(this.placed) as Role[]) delete this.placed[role];
   }
 }

@@ -76,8 +76,9 @@ export class Vision {
 
   constructor(private readonly options: VisionOptions = {}) {
     this.#device = pickDevice(options.device ?? 'auto');
-    this.#encoders = this.#device.then((device) => new Encoders({ device, devices: options.devices, dtypes: options.dtypes }));
-    this.#head = Promise.all([this.#device, this.#encoders]).then(([device, enc]) => new RegionHead(options.devices?.['region-head'] ?? device, options.fetchFile ?? fetchLocal, () => enc.dtype('clip-vision')));
+    const automatic = (options.device ?? 'auto') === 'auto';
+    this.#encoders = this.#device.then((device) => new Encoders({ device, automatic, devices: options.devices, dtypes: options.dtypes }));
+    this.#head = Promise.all([this.#device, this.#encoders]).then(([device, enc]) => new RegionHead(options.devices?.['region-head'] ?? device, automatic && !options.devices?.['region-head'], options.fetchFile ?? fetchLocal, () => enc.dtype('clip-vision')));
   }
 
   device(): Promise<'webgpu' | 'wasm'> {
@@ -157,10 +158,11 @@ export class Vision {
     return { ...base, method: 'clipseg', mask: r.mask, probabilities: map, phrase, coverage: r.coverage, empty: r.coverage === 0, notes, ms: { clipseg: t2 - t1, refine: performance.now() - t2 } };
   }
 
-  /** Which models are resident. */
-  async loaded(): Promise<Record<string, boolean>> {
+  /** Which models are resident, and where (false: not loaded). */
+  async loaded(): Promise<Record<'clip-vision' | 'clip-text' | 't5-encoder' | 'clipseg' | 'region-head', false | 'webgpu' | 'wasm'>> {
     const [enc, head] = await Promise.all([this.#encoders, this.#head]);
-    return { 'clip-vision': enc.clipVision.loaded, 'clip-text': enc.clipText.loaded, 't5-encoder': enc.t5.loaded, clipseg: enc.clipseg.loaded, 'region-head': head.loaded };
+    const at = (role: Role, lazy: { loaded: boolean }) => (lazy.loaded ? (enc.placed[role] ?? false) : false);
+    return { 'clip-vision': at('clip-vision', enc.clipVision), 'clip-text': at('clip-text', enc.clipText), 't5-encoder': at('t5-encoder', enc.t5), clipseg: at('clipseg', enc.clipseg), 'region-head': head.placed };
   }
 
   /** Frees every model; the next call loads what it needs again. */

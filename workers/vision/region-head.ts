@@ -4,6 +4,7 @@
 import { DTYPE_SUFFIX, MANIFEST, type Dtype, ioNames } from '../../models/manifest.ts';
 import type { Hidden } from './encoders.ts';
 import { OrtSession } from './ort-session.ts';
+import { loadWithFallback } from './transformers-env.ts';
 import { deriveProjection } from './patch-projection.ts';
 
 export const GRID = 16;
@@ -33,21 +34,22 @@ export class RegionHead {
   #projection: Promise<{ session: OrtSession; input: string; output: string }> | null = null;
   #head: Promise<OrtSession> | null = null;
 
+  /** Where the head runs once loaded (after any WebGPU → wasm fallback); false before. */
+  placed: false | 'webgpu' | 'wasm' = false;
+
   constructor(
     private readonly device: 'webgpu' | 'wasm',
+    private readonly automatic: boolean,
     private readonly fetchFile: FetchFile,
     private readonly visionDtype: () => Promise<Dtype>,
   ) {}
-
-  get loaded(): boolean {
-    return this.#head !== null || this.#projection !== null;
-  }
 
   #loadProjection() {
     this.#projection ??= (async () => {
       const bytes = await this.fetchFile(MANIFEST['clip-vision'].id, visionModelPath(await this.visionDtype()));
       const p = deriveProjection(bytes);
-      return { session: await OrtSession.create(p.bytes, this.device), input: p.input, output: p.output };
+      const { value: session } = await loadWithFallback(this.device, this.automatic, (d) => OrtSession.create(p.bytes, d));
+      return { session, input: p.input, output: p.output };
     })();
     this.#projection.catch(() => (this.#projection = null));
     return this.#projection;
@@ -57,7 +59,10 @@ export class RegionHead {
     this.#head ??= (async () => {
       const spec = MANIFEST['region-head'];
       const bytes = await this.fetchFile(spec.id, spec.variants.fp32!.files.region_head.path);
-      return OrtSession.create(bytes, this.device, ioNames(spec.sessions.region_head));
+      const r = await loadWithFallback(this.device, this.automatic, (d) => OrtSession.create(bytes, d, ioNames(spec.sessions.region_head)));
+      if (r.fallback) console.warn(`region head: ${r.fallback}`);
+      this.placed = r.device;
+      return r.value;
     })();
     this.#head.catch(() => (this.#head = null));
     return this.#head;
@@ -88,6 +93,7 @@ export class RegionHead {
   async release(): Promise<void> {
     const [p, h] = [this.#projection, this.#head];
     this.#projection = this.#head = null;
+    this.placed = false;
     await Promise.all([p?.then((x) => x.session.release()).catch(() => {}), h?.then((s) => s.release()).catch(() => {})]);
   }
 }

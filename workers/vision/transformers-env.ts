@@ -58,3 +58,16 @@ export async function pickDevice(prefer: 'webgpu' | 'wasm' | 'auto' = 'auto'): P
   if (prefer !== 'auto') return prefer;
   return (await deviceCaps()).webgpu ? 'webgpu' : 'wasm';
 }
+
+/**
+ * Loads on `device`; when that is WebGPU chosen automatically and loading fails there (an op or a
+ * dtype the adapter cannot run), loads again on the wasm CPU backend. An explicit device never falls back.
+ */
+export async function loadWithFallback<T>(device: 'webgpu' | 'wasm', automatic: boolean, load: (device: 'webgpu' | 'wasm') => Promise<T>): Promise<{ value: T; device: 'webgpu' | 'wasm'; fallback?: string }> {
+  try {
+    return { value: await load(device), device };
+  } catch (e) {
+    if (device !== 'webgpu' || !automatic) throw e;
+    return { value: await load('wasm'), device: 'wasm', fallback: `WebGPU failed (${(e as Error).message}); running on wasm` };
+  }
+}

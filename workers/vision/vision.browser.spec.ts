@@ -123,11 +123,11 @@ describe('vision worker on the fixtures', () => {
   });
 
   it('release() frees every model; the next call loads what it needs', async () => {
-    expect(Object.values(await vision.loaded()).some(Boolean)).toBe(true);
+    expect(await vision.loaded()).toEqual({ 'clip-vision': 'wasm', 'clip-text': 'wasm', 't5-encoder': 'wasm', clipseg: 'wasm', 'region-head': 'webgpu' });
     await vision.release();
-    expect(Object.values(await vision.loaded()).every((v) => !v)).toBe(true);
+    expect(Object.values(await vision.loaded()).every((v) => v === false)).toBe(true);
     const r = await vision.mask(image, local('the cookies'));
     expect(r.method).toBe('clipseg');
-    expect((await vision.loaded()).clipseg).toBe(true);
+    expect((await vision.loaded()).clipseg).toBe('wasm');
   });
 });
