@@ -1,35 +1,11 @@
 import code from './adjust.wgsl?raw';
 import { type Batch, defineKernel, grid2d } from './kernel.ts';
+import { NEUTRAL_ADJUSTMENTS, type Adjustments } from './adjust-params.ts';
 
 const WG = 8;
 const kernel = defineKernel({ name: 'adjust', code, workgroup: { WG_X: WG, WG_Y: WG } });
 
-/** Slider values; see adjust.wgsl for each one's meaning. */
-export interface Adjustments {
-  exposure: number;
-  brightness: number;
-  contrast: number;
-  saturation: number;
-  warmth: number;
-  tint: number;
-  gamma: number;
-  sharpen: number;
-  blur: number;
-  sigma: number;
-}
-
-export const NEUTRAL_ADJUSTMENTS: Readonly<Adjustments> = Object.freeze({
-  exposure: 0,
-  brightness: 0,
-  contrast: 1,
-  saturation: 1,
-  warmth: 0,
-  tint: 0,
-  gamma: 1,
-  sharpen: 0,
-  blur: 0,
-  sigma: 1,
-});
+export { NEUTRAL_ADJUSTMENTS, type Adjustments } from './adjust-params.ts';
 
 /** Caps the Gaussian at 31×31 taps per pixel (σ ≈ 5): the pass stays one dispatch. */
 export const ADJUST_MAX_RADIUS = 15;

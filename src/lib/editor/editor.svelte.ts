@@ -2,6 +2,7 @@ import { Project, StorageFullError, type StorageInfo } from '../history/index.ts
 import { ImageInputError } from '../image/errors.ts';
 import { exportFileName, downloadBlob, type ExportType } from '../image/export.ts';
 import { ImageWorker, type Displayed, type EditOp } from '../image/image-worker.ts';
+import { NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/adjust-params.ts';
 import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
@@ -27,6 +28,13 @@ export class Editor {
   /** Non-null while the crop tool is active. */
   crop = $state<CropRect | null>(null);
   storage = $state<StorageInfo | null>(null);
+  /** Non-null while the adjustments panel is open: the slider values. */
+  adjusting = $state.raw<Partial<Adjustments> | null>(null);
+  /** The live GPU preview of `adjusting`, drawn over the image. */
+  adjusted = $state.raw<ImageBitmap | null>(null);
+
+  #adjustQueued: Partial<Adjustments> | null = null;
+  #adjustRunning = false;
 
   /** Set by the page: opens the place where the person can delete projects to free space. */
   onmanagestorage: (() => void) | null = null;
@@ -88,6 +96,7 @@ export class Editor {
 
   startCrop(): void {
     if (!this.bitmap) return;
+    this.cancelAdjust();
     this.crop = { x: 0, y: 0, width: this.bitmap.width, height: this.bitmap.height };
   }
 
@@ -106,6 +115,59 @@ export class Editor {
     this.crop = null;
     if (rect.width === bitmap.width && rect.height === bitmap.height) return;
     await this.#edit('Cropping', { op: 'crop', rect }, { ...rect });
+  }
+
+  /** Opens the adjustments panel, optionally prefilled (e.g. by a plan for "make it brighter"). */
+  startAdjust(initial: Partial<Adjustments> = {}): void {
+    if (!this.bitmap || this.busy) return;
+    this.crop = null;
+    this.adjusting = { ...NEUTRAL_ADJUSTMENTS, ...initial };
+    this.#queueAdjustPreview(this.adjusting);
+  }
+
+  /** New slider values: previewed on the GPU, newest first (moves made meanwhile are skipped). */
+  setAdjust(values: Partial<Adjustments>): void {
+    if (!this.adjusting) return;
+    this.adjusting = values;
+    this.#queueAdjustPreview(values);
+  }
+
+  cancelAdjust(): void {
+    this.adjusting = null;
+    this.#adjustQueued = null;
+    this.adjusted?.close();
+    this.adjusted = null;
+  }
+
+  async applyAdjust(): Promise<void> {
+    const values = this.adjusting;
+    if (!values) return;
+    this.cancelAdjust();
+    const changed = Object.fromEntries(Object.entries(values).filter(([k, v]) => v !== NEUTRAL_ADJUSTMENTS[k as keyof Adjustments]));
+    if (Object.keys(changed).length === 0) return;
+    await this.#edit('Adjusting', { op: 'adjust', adjustments: changed }, changed as Record<string, number>);
+  }
+
+  async #queueAdjustPreview(values: Partial<Adjustments>): Promise<void> {
+    this.#adjustQueued = values;
+    if (this.#adjustRunning) return;
+    this.#adjustRunning = true;
+    try {
+      while (this.#adjustQueued && this.adjusting) {
+        const next = this.#adjustQueued;
+        this.#adjustQueued = null;
+        const bitmap = await this.worker.previewAdjust(next);
+        if (this.adjusting) {
+          this.adjusted?.close();
+          this.adjusted = bitmap;
+        } else bitmap.close();
+      }
+    } catch (e) {
+      this.cancelAdjust();
+      this.#report(e, 'Adjustment preview');
+    } finally {
+      this.#adjustRunning = false;
+    }
   }
 
   undo = () => this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false)));
@@ -153,6 +215,7 @@ export class Editor {
   }
 
   dispose(): void {
+    this.cancelAdjust();
     this.bitmap?.close();
     this.preview?.close();
     this.bitmap = null;
@@ -201,6 +264,7 @@ export class Editor {
 
   /** Puts display copies on screen (a reduced one for large images, drawn when zoomed out). */
   #show(shown: Displayed | null, blob: Blob | null, refit: boolean): void {
+    this.cancelAdjust();
     const [oldBitmap, oldPreview] = [this.bitmap, this.preview];
     this.bitmap = shown?.display ?? null;
     this.preview = shown?.preview ?? null;

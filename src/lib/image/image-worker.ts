@@ -9,6 +9,7 @@ import type { ImageWorkerApi } from '../../../workers/image.worker.ts';
 import type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
 
 import type { DecodeOptions } from './decode.ts';
+import type { Adjustments } from './gpu-adjust.ts';
 import { reviveInputError, type Applied, type Displayed, type EditOp, type Opened, type OpenResult } from './working-image.ts';
 
 export type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
@@ -75,6 +76,11 @@ export class ImageWorker {
   /** A hand edit on the working image; returns the result for display and for history. */
   applyEdit(edit: EditOp): Promise<Applied> {
     return this.#plain((api) => api.applyEdit(edit));
+  }
+
+  /** The working image with adjustments, at display size, computed on the GPU (the working image is unchanged). */
+  previewAdjust(adjustments: Partial<Adjustments>): Promise<ImageBitmap> {
+    return this.#plain((api) => api.previewAdjust(adjustments));
   }
 
   /** The working image as a file, at full resolution. */

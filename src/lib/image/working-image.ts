@@ -6,6 +6,7 @@
 import { decodeImage, type DecodeOptions } from './decode.ts';
 import { ImageInputError, type ImageInputErrorCode } from './errors.ts';
 import type { Size } from './limits.ts';
+import { GpuAdjuster, type Adjustments } from './gpu-adjust.ts';
 import { crop, downscale, encode, flip, rotate, thumbnail, type CropRect, type EncodeType, type FlipAxis, type RotateDirection } from './ops.ts';
 
 /** Longest side of the reduced display copy of large images (covers a 4K screen at fit). */
@@ -14,7 +15,8 @@ export const PREVIEW_SIDE = 2560;
 export type EditOp =
   | { op: 'rotate'; direction: RotateDirection }
   | { op: 'flip'; axis: FlipAxis }
-  | { op: 'crop'; rect: CropRect };
+  | { op: 'crop'; rect: CropRect }
+  | { op: 'adjust'; adjustments: Partial<Adjustments> };
 
 export interface Displayed {
   /** A copy of the working image for the main thread to draw. */
@@ -56,6 +58,9 @@ export const reviveInputError = (e: InputErrorData) => new ImageInputError(e.cod
 
 export class WorkingImage {
   #current: ImageBitmap | null = null;
+  /** What live previews are computed on: the working image, reduced when it is large. */
+  #previewSource: ImageBitmap | null = null;
+  #adjuster = new GpuAdjuster();
 
   get size(): Size | null {
     return this.#current && { width: this.#current.width, height: this.#current.height };
@@ -96,10 +101,24 @@ export class WorkingImage {
   /** Applies a hand edit. The result becomes the working image; `show` the stored one to go back. */
   async apply(edit: EditOp): Promise<Applied> {
     const source = this.#require();
-    const result = edit.op === 'rotate' ? rotate(source, edit.direction) : edit.op === 'flip' ? flip(source, edit.axis) : crop(source, edit.rect);
+    const result =
+      edit.op === 'rotate'
+        ? rotate(source, edit.direction)
+        : edit.op === 'flip'
+          ? flip(source, edit.axis)
+          : edit.op === 'crop'
+            ? crop(source, edit.rect)
+            : await this.#adjuster.adjust(source, edit.adjustments);
     const [image, thumb] = await Promise.all([encode(result, 'image/png'), thumbnail(result)]);
     this.#replace(result);
     return { ...(await this.#displayed()), image, thumbnail: thumb };
+  }
+
+  /** A display-size preview of adjustments on the GPU; the working image is unchanged. */
+  async previewAdjust(adjustments: Partial<Adjustments>): Promise<ImageBitmap> {
+    const current = this.#require();
+    this.#previewSource ??= Math.max(current.width, current.height) > PREVIEW_SIDE ? downscale(current, PREVIEW_SIDE) : current;
+    return this.#adjuster.adjust(this.#previewSource, adjustments);
   }
 
   encode(type: EncodeType, quality?: number): Promise<Blob> {
@@ -113,6 +132,7 @@ export class WorkingImage {
 
   close(): void {
     this.#replace(null);
+    this.#adjuster.dispose();
   }
 
   async #displayed(): Promise<Displayed> {
@@ -132,6 +152,9 @@ export class WorkingImage {
   }
 
   #replace(next: ImageBitmap | null): void {
+    if (this.#previewSource && this.#previewSource !== this.#current) this.#previewSource.close();
+    this.#previewSource = null;
+    this.#adjuster.invalidate();
     if (this.#current && this.#current !== next) this.#current.close();
     this.#current = next;
   }

@@ -1,7 +1,9 @@
 // Download throughput into OPFS from the local Hub stand-in. Off by default (it writes gigabytes);
 // run with VITE_MODEL_THROUGHPUT_MB=<size> (e.g. 2200 for a file over 2 GB: it is streamed, never
 // held in one ArrayBuffer). Prints MB/s for the raw HTTP read, the main thread and a worker.
-import { afterEach, describe, expect, inject, it } from 'vitest';
+/// <reference types="@vitest/browser-playwright" />
+import { cdp } from 'vitest/browser';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createScenario, downloadInWorker } from '../../../tests/model-server/client.ts';
 import { fillSynthetic } from '../../../tests/model-server/synthetic.ts';
 import { downloadFile } from './download.ts';
@@ -26,7 +28,13 @@ async function spotCheck(file: File, path: string): Promise<void> {
   }
 }
 
+const overrideQuota = (quotaSize?: number) =>
+  (cdp().send as (m: string, p: object) => Promise<unknown>)('Storage.overrideQuotaForOrigin', { origin: location.origin, ...(quotaSize === undefined ? {} : { quotaSize }) });
+
 describe.runIf(sizeMB > 0)(`download throughput, ${sizeMB} MB`, () => {
+  // The test browser's off-the-record profile has a small quota (a 2.2 GB file hit it at ≈ 1.4 GB).
+  beforeAll(() => overrideQuota(4 * sizeMB * 1_000_000 + 1e9));
+  afterAll(() => overrideQuota());
   const bytes = sizeMB * 1_000_000;
   const path = `onnx/model-${bytes}.onnx`;
   const ref = { id: 'synthetic/throughput', revision: 'main' };
