@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { crop, downscale, encode, flip, rotate, thumbnail, type CropRect, type EncodeType, type FlipAxis, type RotateDirection } from '../src/lib/image/ops.ts';
 import { WorkingImage, type Displayed, type EditOp, type OpenResult } from '../src/lib/image/working-image.ts';
 import type { DecodeOptions } from '../src/lib/image/decode.ts';
+import type { Adjustments } from '../src/lib/image/gpu-adjust.ts';
 
 function using<T>(input: ImageBitmap, run: (b: ImageBitmap) => T): T {
   try {
@@ -36,6 +37,7 @@ const api = {
   },
   showImage: async (blob: Blob) => sendDisplayed(await working.show(blob)),
   applyEdit: async (edit: EditOp) => sendDisplayed(await working.apply(edit)),
+  previewAdjust: async (adjustments: Partial<Adjustments>) => sendBack(await working.previewAdjust(adjustments)),
   encodeImage: (type: EncodeType, quality?: number) => working.encode(type, quality),
   closeImage: () => working.close(),
   rotate: (bitmap: ImageBitmap, direction: RotateDirection) => sendBack(using(bitmap, (b) => rotate(b, direction))),
