@@ -11,6 +11,7 @@ import { fileURL, hubSource } from './sources.ts';
 import { ModelStore } from './store.ts';
 
 const sizeMB = Number(import.meta.env.VITE_MODEL_THROUGHPUT_MB ?? 0);
+const timeout = Math.max(60_000, sizeMB * 300);
 const serverURL = inject('modelServerURL');
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -55,7 +56,7 @@ describe.runIf(sizeMB > 0)(`download throughput, ${sizeMB} MB`, () => {
     for (let r = await reader.read(); !r.done; r = await reader.read()) n += r.value.byteLength;
     expect(n).toBe(bytes);
     console.log(`raw read: ${rate(performance.now() - t0)}`);
-  });
+  }, timeout);
 
   it('main thread into OPFS (writable stream)', async () => {
     const { handle } = await freshDir();
@@ -67,7 +68,7 @@ describe.runIf(sizeMB > 0)(`download throughput, ${sizeMB} MB`, () => {
     const file = (await store.file(ref, path))!;
     expect(file.size).toBe(bytes);
     await spotCheck(file, path);
-  });
+  }, timeout);
 
   it('worker into OPFS (sync access handle)', async () => {
     const { handle, dir } = await freshDir();
@@ -77,5 +78,5 @@ describe.runIf(sizeMB > 0)(`download throughput, ${sizeMB} MB`, () => {
     if (reply.ok) console.log(`worker → OPFS: ${rate(reply.ms)}`);
     const file = (await new ModelStore(handle).file(ref, path))!;
     await spotCheck(file, path);
-  });
+  }, timeout);
 });
