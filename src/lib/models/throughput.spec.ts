@@ -3,18 +3,18 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { diskTarget } from '../../../scripts/models-fetch.ts';
 import { startModelServer } from '../../../tests/model-server/server.ts';
 import { downloadFile } from './download.ts';
 import { fileURL, hubSource } from './sources.ts';
 
 const sizeMB = Number(process.env.MODEL_THROUGHPUT_MB ?? 0);
-const out = mkdtempSync(join(tmpdir(), 'models-throughput-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe.runIf(sizeMB > 0)(`download throughput in Node, ${sizeMB} MB`, () => {
   it('to disk', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'models-throughput-'));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     const server = await startModelServer();
     const bytes = sizeMB * 1_000_000;
     const path = `onnx/model-${bytes}.onnx`;
