@@ -34,7 +34,7 @@ async function streaming<T>(onStream: StreamCallback | undefined, run: (cb?: Str
 const api = {
   /** Where models come from and how the planner runs; drops a loaded model. */
   async configure(config: LanguageWorkerConfig = {}, cancelBuffer?: SharedArrayBuffer): Promise<void> {
-    configureTransformers(config);
+    await configureTransformers(config);
     await planner.release();
     planner = new Planner({ ...config, cancelFlag: cancelBuffer && new Int32Array(cancelBuffer) });
   },
@@ -50,5 +50,5 @@ const api = {
 
 export type LanguageWorkerApi = typeof api;
 
-configureTransformers();
+void configureTransformers();
 Comlink.expose(api);

@@ -22,9 +22,9 @@ const buffers = (arrays: (ArrayBufferView | null | undefined)[]) => [...new Set(
 
 const api = {
   async configure(config: VisionWorkerConfig = {}): Promise<void> {
-    configureTransformers(config);
+    const fetchFile = await configureTransformers(config);
     await vision.release();
-    vision = new Vision(config);
+    vision = new Vision({ ...config, fetchFile });
   },
   device: () => vision.device(),
   defaultMethod: () => vision.defaultMethod(),
@@ -49,5 +49,5 @@ const api = {
 
 export type VisionWorkerApi = typeof api;
 
-configureTransformers();
+void configureTransformers();
 Comlink.expose(api);

@@ -8,9 +8,9 @@ import type { Dtype, Role } from '../../models/manifest.ts';
 import { Encoders } from './encoders.ts';
 import { type OutpaintCanvas, type Plane, outpaintCanvas, outpaintMask } from './geometry.ts';
 import { DEFAULT_MASK_OPTIONS, type MaskOptions, refineMask } from './mask.ts';
-import { GRID, type FetchFile, type InstructionFeatures, RegionHead, regionHeadPublished } from './region-head.ts';
+import { GRID, type InstructionFeatures, RegionHead, regionHeadPublished } from './region-head.ts';
 import type { SourceImage } from './source-image.ts';
-import { localFileUrl, pickDevice } from './transformers-env.ts';
+import { type FetchFile, localFileUrl, pickDevice } from './transformers-env.ts';
 
 export type MaskMethod = 'region-head' | 'clipseg';
 

@@ -4,14 +4,12 @@
 import { DTYPE_SUFFIX, MANIFEST, type Dtype, ioNames } from '../../models/manifest.ts';
 import type { Hidden } from './encoders.ts';
 import { OrtSession } from './ort-session.ts';
-import { loadWithFallback } from './transformers-env.ts';
+import { type FetchFile, loadWithFallback } from './transformers-env.ts';
 import { deriveProjection } from './patch-projection.ts';
 
 export const GRID = 16;
 export const PATCHES = GRID * GRID;
 export const WIDTH = 768;
-
-export type FetchFile = (id: string, path: string) => Promise<Uint8Array>;
 
 /** Whether trained region-head weights are published: the manifest then gives the file's size. */
 export function regionHeadPublished(): boolean {

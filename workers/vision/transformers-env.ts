@@ -1,34 +1,71 @@
-// The one place that configures @huggingface/transformers for the language and vision workers:
-// where model files come from (local folder only unless remote is allowed), the self-hosted ORT
-// wasm (its default is a CDN, which an offline PWA cannot reach), and what the device can run.
-// When src/lib/models grows a shared transformers-env module, this should move there.
+// The one place that configures @huggingface/transformers for the language and vision workers,
+// and reads the raw model files they load themselves (the CLIP export for the patch projection, the
+// region head). The app passes `store`: files come from the OPFS store the model manager fills,
+// through src/lib/models' own configureTransformers (no second cache, no network for a stored
+// model). Tests and plain self-hosting pass `localModelPath` instead: files under that folder.
+// Either way the ORT wasm is self-hosted (transformers.js defaults to a CDN).
 import { env } from '@huggingface/transformers';
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import { MANIFEST, type Role } from '../../models/manifest.ts';
+import { modelEntries } from '../../src/lib/models/catalog.ts';
+import { ORT_WASM_PATHS } from '../../src/lib/models/ort-wasm.ts';
+import { fileURL, type ModelSource } from '../../src/lib/models/sources.ts';
+import { ModelStore } from '../../src/lib/models/store.ts';
+import { configureTransformers as configureFromStore } from '../../src/lib/models/transformers-env.ts';
 
 export interface ModelSourceConfig {
-  /** Folder holding `<model id>/…` in the transformers.js layout, e.g. '/models/fixtures/'. */
+  /** The app's path: the model store, for models from `source`; 'fill-store' fetches missing files (and keeps transformers.js' ones). */
+  store?: { source: ModelSource; network?: 'never' | 'fill-store' };
+  /** Without a store: folder holding `<model id>/…` in the transformers.js layout, e.g. '/models/fixtures/'. */
   localModelPath?: string;
-  /** Let transformers.js fetch from the Hub (off by default: model downloads belong to src/lib/models). */
+  /** Without a store: let transformers.js fetch from the Hub (off by default: downloads belong to src/lib/models). */
   allowRemoteModels?: boolean;
-  /** Cache fetched files in Cache Storage (off in tests, so regenerated fixtures are always read afresh). */
+  /** Without a store: cache fetched files in Cache Storage (off: regenerated fixtures are always read afresh). */
   useBrowserCache?: boolean;
   /** ORT wasm threads (the CPU fallback); 1 keeps tests on small machines quiet. */
   wasmThreads?: number;
 }
 
+/** Reads a raw file of a model repository (by id and path inside it). */
+export type FetchFile = (id: string, path: string) => Promise<Uint8Array>;
+
 export const DEFAULT_MODEL_PATH = '/models/';
 
-export function configureTransformers(config: ModelSourceConfig = {}): void {
+const plainFetch = env.fetch;
+
+/** Configures transformers.js; returns how to read raw model files under the same configuration. */
+export async function configureTransformers(config: ModelSourceConfig = {}): Promise<FetchFile> {
+  const onnx = env.backends.onnx as { wasm?: { numThreads?: number } };
+  if (onnx.wasm && config.wasmThreads !== undefined) onnx.wasm.numThreads = config.wasmThreads;
+  if (config.store) {
+    const store = await ModelStore.open();
+    // Every repository the manifest names, at its pinned revision, for either kind of device.
+    const models = modelEntries(Object.keys(MANIFEST) as Role[], [{ shaderF16: false }, { shaderF16: true }]).map((e) => e.ref);
+    const { source, network = 'never' } = config.store;
+    await configureFromStore(env, { store, source, models, wasmPaths: ORT_WASM_PATHS, network });
+    return async (id, path) => {
+      const ref = models.find((m) => m.id === id);
+      if (!ref) throw new Error(`${id} is not in the model manifest`);
+      const file = await store.file(ref, path);
+      if (file) return new Uint8Array(await file.arrayBuffer());
+      if (network !== 'fill-store') throw new Error(`${id}/${path} is not downloaded: open the model manager to download it`);
+      return fetchBytes(fileURL(source, ref, path));
+    };
+  }
   env.allowRemoteModels = config.allowRemoteModels ?? false;
   env.allowLocalModels = true;
   env.localModelPath = config.localModelPath ?? DEFAULT_MODEL_PATH;
   env.useBrowserCache = config.useBrowserCache ?? false;
-  const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
-  if (onnx.wasm) {
-    onnx.wasm.wasmPaths = { wasm: wasmUrl, mjs: mjsUrl };
-    if (config.wasmThreads !== undefined) onnx.wasm.numThreads = config.wasmThreads;
-  }
+  env.useCustomCache = false;
+  env.fetch = plainFetch;
+  const wasm = env.backends.onnx.wasm;
+  if (wasm) wasm.wasmPaths = { ...ORT_WASM_PATHS };
+  return (id, path) => fetchBytes(localFileUrl(id, path));
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url}: ${r.status} ${r.statusText}`);
+  return new Uint8Array(await r.arrayBuffer());
 }
 
 /** URL of a file of a model in the configured local folder. */

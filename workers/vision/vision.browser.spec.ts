@@ -4,6 +4,8 @@
 // global plans, release and reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST } from '../../models/manifest.ts';
+import { selfSource } from '../../src/lib/models/sources.ts';
+import { ModelStore } from '../../src/lib/models/store.ts';
 import { type MaskPlan, VisionWorker } from './client.ts';
 import { refineMask, DEFAULT_MASK_OPTIONS } from './mask.ts';
 import { readModel } from './onnx-wire.ts';
@@ -129,5 +131,23 @@ describe('vision worker on the fixtures', () => {
     const r = await vision.mask(image, local('the cookies'));
     expect(r.method).toBe('clipseg');
     expect((await vision.loaded()).clipseg).toBe('wasm');
+  });
+});
+
+describe('vision worker reading the model store (the app\'s path)', () => {
+  const wasm = 'wasm' as const;
+  const vision = new VisionWorker({ store: { source: selfSource('/models/fixtures/'), network: 'fill-store' }, device: wasm, wasmThreads: 1 });
+  afterAll(() => vision.dispose());
+
+  it('loads through src/lib/models\' store: transformers.js files are kept in OPFS, raw files read the same way', async () => {
+    const image = await testImage(96, 64, 90);
+    const head = await vision.mask(image, local('the cookies'), 'region-head'); // CLIP + T5 via transformers.js; projection and head raw
+    expect(head.notes).toEqual([]);
+    expect(head.method).toBe('region-head');
+    expect([head.mask!.width, head.mask!.height]).toEqual([96, 64]);
+    const store = await ModelStore.open();
+    const clip = { id: MANIFEST['clip-vision'].id, revision: MANIFEST['clip-vision'].revision };
+    expect(await store.has(clip, 'onnx/vision_model_quantized.onnx')).toBe(true);
+    expect(await store.has(clip, 'preprocessor_config.json')).toBe(true);
   });
 });
