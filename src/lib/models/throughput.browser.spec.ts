@@ -1,6 +1,9 @@
 // Download throughput into OPFS from the local Hub stand-in. Off by default (it writes gigabytes);
-// run with VITE_MODEL_THROUGHPUT_MB=<size> (e.g. 2200 for a file over 2 GB: it is streamed, never
-// held in one ArrayBuffer). Prints MB/s for the raw HTTP read, the main thread and a worker.
+// run with VITE_MODEL_THROUGHPUT_MB=<size>. Prints MB/s for the raw HTTP read, the main thread and
+// a worker. Up to ≈ 1000 MB runs in the test browser's off-the-record profile; a file over 2 GB
+// (streamed, never one ArrayBuffer) needs an on-disk profile — the Playwright provider's
+// `persistentContext: <dir>` — whose quota is disk-sized: the off-the-record one refused at ≈ 2.1 GB
+// even with the quota override below.
 /// <reference types="@vitest/browser-playwright" />
 import { cdp } from 'vitest/browser';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
