@@ -42,7 +42,8 @@ export default mergeConfig(
             testTimeout: 60_000,
             hookTimeout: 60_000,
             fileParallelism: false,
-            globalSetup: ['scripts/fixtures/global-setup.ts'],
+            // Generates the fixture models and serves them in the Hub's layout (inject('modelServerURL')).
+            globalSetup: ['tests/model-server/global-setup.ts'],
             browser: {
               enabled: true,
               headless: true,
