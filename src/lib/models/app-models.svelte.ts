@@ -1,0 +1,126 @@
+// The editor's models: the chosen profile (persisted), this device's capabilities (probed once), and
+// one ModelManager for that profile, replaced when the profile changes. The one owner of the manager.
+import type { Role } from '../../../models/manifest.ts';
+import { describeGpu, probeCapabilities, type Capabilities } from '../../../workers/runtime/capabilities.ts';
+import { DEFAULT_ROLES, modelEntries, type ModelEntry } from './catalog.ts';
+import { ModelManager } from './manager.svelte.ts';
+import { ORT_WASM_PATHS } from './ort-wasm.ts';
+import { capabilityNotes, entrySize, sumSizes, type DeviceSupport } from './presentation.ts';
+import { catalogCaps, loadProfile, normaliseHost, profileSource, sameOrigin, saveProfile, type ModelProfile } from './profile.ts';
+import { fileURL } from './sources.ts';
+import { ModelStore } from './store.ts';
+
+export interface AppModelsOptions {
+  roles?: readonly Role[];
+  /** Where the profile is kept (default localStorage; null keeps it for this page only). */
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  probe?: () => Promise<Capabilities>;
+  openStore?: () => Promise<ModelStore>;
+  fetch?: typeof fetch;
+  /** Same-origin runtime files kept with the models (default: onnxruntime-web's wasm). */
+  runtime?: string[];
+}
+
+export class AppModels {
+  readonly roles: readonly Role[];
+  profile = $state.raw<ModelProfile>({ kind: 'hub', host: '' });
+  support = $state.raw<DeviceSupport | null>(null);
+  manager = $state.raw<ModelManager | null>(null);
+  /** Bytes of the runtime files (null until a same-origin HEAD answered). */
+  runtimeBytes = $state<number | null>(null);
+  /** False when the browser would not store the profile (it then lasts for this page). */
+  profileSaved = $state(true);
+  error = $state<string | null>(null);
+
+  readonly notes = $derived(this.support ? capabilityNotes(this.support, this.roles, this.profile.kind) : []);
+  readonly totalSize = $derived(this.manager ? sumSizes(this.manager.entries.map(entrySize)) : { bytes: 0, unknown: 0 });
+
+  readonly #options: AppModelsOptions;
+  #store: Promise<ModelStore> | null = null;
+  #generation = 0;
+  #disposed = false;
+  /** Settles once the first manager exists (or failed). */
+  readonly ready: Promise<void>;
+
+  constructor(options: AppModelsOptions = {}) {
+    this.#options = options;
+    this.roles = options.roles ?? DEFAULT_ROLES;
+    this.profile = loadProfile(options.storage);
+    this.ready = this.#create(this.profile);
+  }
+
+  get #fetch(): typeof fetch {
+    return this.#options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Switches the profile: the old manager's downloads stop (parts are kept), a new manager reads the store. */
+  async setProfile(next: ModelProfile): Promise<void> {
+    const host = normaliseHost(next.host);
+    if (!host) throw new Error(`Not a valid model host: "${next.host}" (use a URL such as https://huggingface.co)`);
+    const profile = { kind: next.kind, host };
+    this.profileSaved = saveProfile(profile, this.#options.storage);
+    this.profile = profile;
+    await this.#create(profile);
+  }
+
+  async #create(profile: ModelProfile): Promise<void> {
+    const generation = ++this.#generation;
+    this.manager?.dispose();
+    this.manager = null;
+    this.error = null;
+    try {
+      const caps = await (this.#options.probe ?? probeCapabilities)();
+      this.support = { webgpu: caps.webgpu, shaderF16: caps.shaderF16, reason: caps.reason, gpu: describeGpu(caps) };
+      const entries = modelEntries(this.roles, catalogCaps(profile, { shaderF16: caps.shaderF16 }));
+      const runtime = this.#options.runtime ?? Object.values(ORT_WASM_PATHS);
+      this.#store ??= (this.#options.openStore ?? (() => ModelStore.open()))();
+      const [store, , runtimeBytes] = await Promise.all([
+        this.#store,
+        sameOrigin(profile) ? this.#measure(entries, profile) : null,
+        this.runtimeBytes === null ? this.#sumHeads(runtime) : this.runtimeBytes,
+      ]);
+      if (generation !== this.#generation || this.#disposed) return;
+      this.runtimeBytes = runtimeBytes;
+      const manager = new ModelManager({ entries, store, source: profileSource(profile), fetch: this.#options.fetch, runtime });
+      this.manager = manager;
+      await manager.refresh();
+    } catch (error) {
+      if (generation === this.#generation) this.error = (error as Error).message;
+    }
+  }
+
+  /** Same-origin servers tell exact sizes: a HEAD per file replaces the manifest's listing sizes (the test models are far smaller). */
+  async #measure(entries: ModelEntry[], profile: ModelProfile): Promise<void> {
+    const source = profileSource(profile);
+    await Promise.all(
+      entries.flatMap((e) =>
+        e.files.map(async (f) => {
+          const n = await this.#head(fileURL(source, e.ref, f.path));
+          if (n !== null) f.approxBytes = n;
+        }),
+      ),
+    );
+  }
+
+  async #sumHeads(urls: string[]): Promise<number | null> {
+    const sizes = await Promise.all(urls.map((u) => this.#head(u)));
+    return sizes.every((n) => n !== null) ? sizes.reduce((a, n) => a + n, 0) : null;
+  }
+
+  async #head(url: string): Promise<number | null> {
+    try {
+      const r = await this.#fetch(url, { method: 'HEAD', cache: 'no-store' });
+      const n = Number(r.headers.get('content-length'));
+      return r.ok && r.headers.get('content-length') !== null && Number.isFinite(n) ? n : null;
+    } catch {
+      return null;
+    }
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#generation++;
+    this.manager?.dispose();
+    this.manager = null;
+  }
+}

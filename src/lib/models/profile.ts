@@ -1,0 +1,103 @@
+// Where the editor takes its models from, chosen by the person and kept across reloads:
+//   hub       the Hugging Face Hub, or a mirror with its URL layout (host configurable)
+//   self      this site's own /models/ (what `npm run models:fetch` writes)
+//   fixtures  this site's /models/fixtures/: the generated test models (scripts/fixtures), whose results are meaningless
+import type { Caps } from '../../../models/manifest.ts';
+import { HUB_HOST, hubSource, SELF_BASE, selfSource, type ModelSource } from './sources.ts';
+
+export const PROFILE_KINDS = Object.freeze(['hub', 'self', 'fixtures'] as const);
+export type ProfileKind = (typeof PROFILE_KINDS)[number];
+
+export interface ModelProfile {
+  kind: ProfileKind;
+  /** The Hub or mirror host; kept while another kind is chosen, so switching back restores it. */
+  host: string;
+}
+
+export const FIXTURES_BASE = `${SELF_BASE}fixtures/`;
+export const PROFILE_STORAGE_KEY = 'instruct-edit:model-profile';
+export const DEFAULT_PROFILE: Readonly<ModelProfile> = Object.freeze({ kind: 'hub', host: HUB_HOST });
+
+export const PROFILE_LABELS: Readonly<Record<ProfileKind, string>> = Object.freeze({
+  hub: 'Hugging Face Hub',
+  self: 'Self-hosted (this site)',
+  fixtures: 'Test models',
+});
+
+export const TEST_MODELS_NOTE = 'test models — results are meaningless';
+
+const isKind = (v: unknown): v is ProfileKind => typeof v === 'string' && (PROFILE_KINDS as readonly string[]).includes(v);
+
+/** A normalised Hub host ("https://hf-mirror.com"), or null when it is not an http(s) URL without query or fragment. */
+export function normaliseHost(host: string): string | null {
+  try {
+    const source = hubSource(host.trim());
+    return source.kind === 'hub' ? source.host : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The stored profile; anything unreadable (absent, not JSON, unknown kind, bad host) falls back to the default, field by field. */
+export function parseProfile(raw: string | null | undefined): ModelProfile {
+  let value: unknown;
+  try {
+    value = raw ? JSON.parse(raw) : null;
+  } catch {
+    value = null;
+  }
+  const v = (value && typeof value === 'object' ? value : {}) as { kind?: unknown; host?: unknown };
+  return {
+    kind: isKind(v.kind) ? v.kind : DEFAULT_PROFILE.kind,
+    host: (typeof v.host === 'string' && normaliseHost(v.host)) || DEFAULT_PROFILE.host,
+  };
+}
+
+export const serializeProfile = (p: ModelProfile): string => JSON.stringify({ kind: p.kind, host: p.host });
+
+const defaultStorage = (): Storage | null => {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // localStorage can throw where storage is blocked
+  }
+};
+
+export function loadProfile(storage: Pick<Storage, 'getItem'> | null = defaultStorage()): ModelProfile {
+  try {
+    return parseProfile(storage?.getItem(PROFILE_STORAGE_KEY));
+  } catch {
+    return { ...DEFAULT_PROFILE };
+  }
+}
+
+/** Stores the profile; false when the browser refused (the choice then lasts for this page only). */
+export function saveProfile(profile: ModelProfile, storage: Pick<Storage, 'setItem'> | null = defaultStorage()): boolean {
+  try {
+    if (!storage) return false;
+    storage.setItem(PROFILE_STORAGE_KEY, serializeProfile(profile));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function profileSource(profile: ModelProfile): ModelSource {
+  switch (profile.kind) {
+    case 'hub':
+      return hubSource(profile.host);
+    case 'self':
+      return selfSource(SELF_BASE);
+    case 'fixtures':
+      return selfSource(FIXTURES_BASE);
+  }
+}
+
+/**
+ * The capabilities the catalogue picks files for. The fixture set has no q4f16 files
+ * (scripts/fixtures/README.md), so test models always take the variants for a device without shader-f16.
+ */
+export const catalogCaps = (profile: ModelProfile, caps: Caps): Caps => (profile.kind === 'fixtures' ? { shaderF16: false } : caps);
+
+/** Same-origin profiles can ask the server for exact file sizes before downloading. */
+export const sameOrigin = (profile: ModelProfile): boolean => profile.kind !== 'hub';
