@@ -22,7 +22,11 @@ export function ioInfo(meta: readonly ort.InferenceSession.ValueMetadata[]): IoI
   return meta.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape } : { name: m.name, type: 'non-tensor', shape: [] }));
 }
 
-const isTensor = (f: Feed): f is ort.Tensor => f instanceof ort.Tensor;
+/**
+ * By shape, not class: transformers.js builds its tensors with onnxruntime-common's own Tensor
+ * class (a second copy of that class; ORT-web's bundle has its own), and ORT accepts either.
+ */
+const isTensor = (f: Feed): f is ort.Tensor => f instanceof ort.Tensor || (typeof f === 'object' && 'location' in f && 'type' in f && 'dims' in f);
 
 /** Symbolic dim → size, from every feed whose shape is known. */
 function symbolSizes(inputs: readonly IoInfo[], feeds: Readonly<Record<string, Feed>>): Map<string, number> {

@@ -140,6 +140,12 @@ describe('transformers.js on the same ORT', () => {
     expect(maxDiff(copied, await readFloat32(tensor))).toBe(0);
     tensor.dispose();
     await model.dispose();
+    // transformers.js tensors are onnxruntime-common's class, not ORT-web's: our sessions take them too.
+    const session = await ModelSession.create(timestepModel('int64'));
+    const sample = (new t.Tensor('float32', Float32Array.of(1, 2), [2]) as unknown as { ort_tensor: ort.Tensor }).ort_tensor;
+    expect(sample).not.toBeInstanceOf(ort.Tensor);
+    expect(Array.from(await readFloat32((await session.run({ sample, timestep: 10 })).y))).toEqual([11, 12]);
+    await session.dispose();
     expect(await isLost(gpu.device)).toBe(false);
   });
 });

@@ -1,0 +1,76 @@
+/**
+ * Model runtime figures: ORT start-up, then per fixture model (at the dtype this device gets) the
+ * first WebGPU session's creation time, its first and second run, and the wasm session's creation
+ * time; then the estimated GPU memory of the default real model set per stage, from the manifest.
+ * Fixture models are tiny stand-ins (models/README.md): creation time here is dominated by ORT's
+ * fixed costs and graph size, not by weights.
+ */
+import { STAGE_ROLES, type Stage, estimate, stageEstimate } from '../models/gpu-memory.ts';
+import { MANIFEST, filesFor, variantFor } from '../models/manifest.ts';
+import { SESSION_CASES, toFeeds } from '../scripts/fixtures/test-inputs.ts';
+import { describeGpu, probeCapabilities } from '../workers/runtime/capabilities.ts';
+import { runtimeGpu } from '../workers/runtime/device.ts';
+import { type Feed } from '../workers/runtime/feeds.ts';
+import { ort } from '../workers/runtime/ort.ts';
+import { DEFAULT_GPU_BUDGET } from '../workers/runtime/residency.ts';
+import { ModelSession } from '../workers/runtime/session.ts';
+import { report, runBench } from './harness.ts';
+
+const pad = (s: string | number, n: number) => String(s).padEnd(n);
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
+const gb = (bytes: number) => (bytes / 1e9).toFixed(2);
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await fn();
+  return [value, performance.now() - t0];
+}
+
+async function sessionRows(): Promise<void> {
+  const caps = await probeCapabilities();
+  await report(`onnxruntime-web ${ort.env.versions.web}; ${describeGpu(caps)}; shader-f16 ${caps.shaderF16 ? 'yes' : 'no'}`);
+  const [, start] = await timed(() => runtimeGpu());
+  await report(`ORT start (wasm instance, WebGPU device, keep-alive session): ${ms(start)} ms\n`);
+  await report(`${pad('fixture session', 34)}${pad('dtype', 7)}${pad('KB', 7)}${pad('create GPU', 12)}${pad('1st run', 10)}${pad('2nd run', 10)}create wasm (ms)`);
+  for (const c of SESSION_CASES) {
+    const dtype = variantFor(c.role, caps);
+    const { id, variant } = filesFor(c.role, dtype);
+    const url = `/models/fixtures/${id}/${variant.files[c.session].path}`;
+    const response = await fetch(url);
+    if (!response.ok || response.headers.get('content-type')?.includes('text/html')) {
+      await report(`${pad(`${c.role}/${c.session}`, 34)}${pad(dtype, 7)}no fixture at ${url}`);
+      continue;
+    }
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const layout = c.role === 'sd-inpaint' && c.session === 'unet' ? 'NCHW' : undefined;
+    const feeds = toFeeds(c.inputs(), variant.ioFloat) as Record<string, Feed>;
+    const [gpu, create] = await timed(() => ModelSession.create(bytes, { name: `${c.role}/${c.session}`, preferredLayout: layout, outputLocation: 'cpu' }));
+    const [, first] = await timed(() => gpu.run(feeds));
+    const [, second] = await timed(() => gpu.run(feeds));
+    await gpu.dispose();
+    const [cpu, createCpu] = await timed(() => ModelSession.create(bytes, { ep: 'wasm' }));
+    await cpu.dispose();
+    const where = gpu.placement.ep === 'webgpu' ? '' : ` (${gpu.placement.reason})`;
+    await report(`${pad(`${c.role}/${c.session}`, 34)}${pad(dtype, 7)}${pad(Math.round(bytes.length / 1024), 7)}${pad(ms(create), 12)}${pad(ms(first), 10)}${pad(ms(second), 10)}${ms(createCpu)}${where}`);
+  }
+}
+
+async function memoryRows(): Promise<void> {
+  await report(`\nEstimated GPU memory of the default real model set (weights from the manifest × 1.25), budget ${gb(DEFAULT_GPU_BUDGET)} GB`);
+  for (const shaderF16 of [false, true]) {
+    await report(`\n${shaderF16 ? 'with' : 'without'} shader-f16`);
+    for (const stage of Object.keys(STAGE_ROLES) as Stage[]) {
+      const s = stageEstimate(stage, { shaderF16 });
+      await report(`  ${pad(stage, 16)}${pad(`${gb(s.gpuBytes)} GB`, 10)}${s.models.map((m) => `${m.role} ${m.dtype} ${gb(m.gpuBytes)}${m.assumed ? '*' : ''}`).join(', ')}`);
+    }
+    const dtype = shaderF16 ? 'fp16' : 'fp32';
+    const parts = Object.keys(MANIFEST['sd-inpaint'].sessions).map((p) => estimate('sd-inpaint', dtype, p));
+    await report(`  ${pad('  sd-inpaint', 16)}${pad('', 10)}${parts.map((p) => `${p.session} ${gb(p.gpuBytes)}`).join(', ')}`);
+  }
+  await report('  * size assumed or unverified (models/gpu-memory.ts); the VLM and the UNet are never resident together');
+}
+
+await runBench(async () => {
+  await sessionRows();
+  await memoryRows();
+});
