@@ -5,7 +5,7 @@ import { describeGpu, probeCapabilities, type Capabilities } from '../../../work
 import { DEFAULT_ROLES, modelEntries, type ModelEntry } from './catalog.ts';
 import { ModelManager } from './manager.svelte.ts';
 import { ORT_WASM_PATHS } from './ort-wasm.ts';
-import { capabilityNotes, entrySize, sumSizes, type DeviceSupport } from './presentation.ts';
+import { capabilityNotes, entrySize, sumSizes, type CapabilityNote, type DeviceSupport } from './presentation.ts';
 import { catalogCaps, loadProfile, normaliseHost, profileSource, sameOrigin, saveProfile, type ModelProfile } from './profile.ts';
 import { fileURL } from './sources.ts';
 import { ModelStore } from './store.ts';
@@ -32,7 +32,6 @@ export class AppModels {
   profileSaved = $state(true);
   error = $state<string | null>(null);
 
-  readonly notes = $derived(this.support ? capabilityNotes(this.support, this.roles, this.profile.kind) : []);
   readonly totalSize = $derived(this.manager ? sumSizes(this.manager.entries.map(entrySize)) : { bytes: 0, unknown: 0 });
 
   readonly #options: AppModelsOptions;
@@ -47,6 +46,11 @@ export class AppModels {
     this.roles = options.roles ?? DEFAULT_ROLES;
     this.profile = loadProfile(options.storage);
     this.ready = this.#create(this.profile);
+  }
+
+  /** What this device can run with these roles (reads reactive state: recomputed where it is read). */
+  get notes(): CapabilityNote[] {
+    return this.support ? capabilityNotes(this.support, this.roles, this.profile.kind) : [];
   }
 
   get #fetch(): typeof fetch {
