@@ -19,6 +19,9 @@ export interface LoopRefOptions {
   mask?: Float32Array;
   cond?: Float32Array;
   blendSource?: Float32Array;
+  /** As LoopOptions.startIndex / init. */
+  startIndex?: number;
+  init?: Float32Array;
   /** Called after each step with the latents and x̂₀ (1-based step). */
   onStep?: (step: number, latents: Float32Array, predicted: Float32Array) => void;
 }
@@ -29,9 +32,10 @@ export function runLoopRef(o: LoopRefOptions): Float32Array {
   const plane = o.width * o.height;
   const count = 4 * plane;
   const batch = o.guidance.kind === 'cfg' ? 2 : o.guidance.kind === 'ip2p' ? 3 : 1;
-  const latents = o.noise.slice(0, count);
+  const latents = (o.init ?? o.noise).slice(0, count);
   const predicted = new Float32Array(count);
-  for (let k = 0; k < o.steps; k++) {
+  const first = o.startIndex ?? 0;
+  for (let k = first; k < o.steps; k++) {
     const t = timesteps[k];
     const packed = packRef(latents, o.unetChannels === 9 ? o.mask : undefined, o.unetChannels === 4 ? undefined : o.cond, plane, batch, o.guidance.kind === 'ip2p' ? [2] : []);
     const eps = o.unet(packed, t);
@@ -41,7 +45,7 @@ export function runLoopRef(o: LoopRefOptions): Float32Array {
       const c = scheduler.noiseCoefficients(k + 1 < o.steps ? timesteps[k + 1] : -1);
       blendRef(o.mask, o.blendSource, o.noise, latents, c.sqrtAlpha, c.sqrtOneMinusAlpha);
     }
-    o.onStep?.(k + 1, latents, predicted);
+    o.onStep?.(k - first + 1, latents, predicted);
   }
   return latents;
 }

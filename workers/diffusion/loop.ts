@@ -55,6 +55,13 @@ export interface LoopOptions {
    * the noise reused by every blend step.
    */
   noise: GPUBuffer;
+  /**
+   * Index of the first timestep to run (img2img strength: diffusers' `t_start`); 0 by default. The
+   * schedule stays that of `steps`, so step k still uses timesteps(steps)[k].
+   */
+  startIndex?: number;
+  /** Starting latents [1, 4, h, w] instead of the noise (e.g. the source noised to the first timestep); read, not written. */
+  init?: GPUBuffer;
   /** Latent mask [1, 1, h, w], 1 = repaint: a UNet channel when unetChannels is 9, and the blend mask. */
   mask?: GPUBuffer;
   /** Masked-image latents (9 channels) or image latents (8 channels, InstructPix2Pix), [1, 4, h, w]. */
@@ -79,6 +86,8 @@ export function validateLoop(o: LoopOptions): void {
   if (o.unetChannels === 8 && !o.cond) throw new Error('An 8-channel UNet needs image latents (cond).');
   if (o.blendSource && !o.mask) throw new Error('The blend needs a mask.');
   if (o.preview && !(o.preview.every >= 1)) throw new Error('preview.every must be at least 1.');
+  const start = o.startIndex ?? 0;
+  if (!Number.isInteger(start) || start < 0 || start >= o.steps) throw new Error(`startIndex must be an integer in 0…${o.steps - 1}, got ${start}.`);
 }
 
 export async function runLoop(o: LoopOptions): Promise<LoopResult> {
@@ -107,10 +116,12 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
 
   try {
     const init = new Batch(gpu, 'loop init');
-    init.copy(o.noise, latents, count * 4);
+    init.copy(o.init ?? o.noise, latents, count * 4);
     init.submit();
 
-    for (let k = 0; k < steps; k++) {
+    const first = o.startIndex ?? 0;
+    const total = steps - first;
+    for (let k = first; k < steps; k++) {
       o.signal?.throwIfAborted();
       const t = timesteps[k];
       const pack = new Batch(gpu, `step ${k + 1} pack`);
@@ -120,7 +131,8 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
       const eps = await o.unet(input, t);
 
       // Strictly every k-th step (never an extra one at the end): the final latents get decoded anyway.
-      const wantPreview = o.preview !== undefined && (k + 1) % o.preview.every === 0;
+      const done = k - first + 1;
+      const wantPreview = o.preview !== undefined && done % o.preview.every === 0;
       const step = new Batch(gpu, `step ${k + 1}`);
       encodeGuidance(step, { eps, out: guided, count, guidance: o.guidance });
       encodeDdimStep(step, { eps: guided, latents, predicted, count, coefficients: scheduler.stepCoefficients(t, steps) });
@@ -136,10 +148,10 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
       if (wantPreview && o.preview) {
         const bytes = await gpu.read(rgba, plane * 4);
         previewReadbacks++;
-        o.preview.onPreview({ step: k + 1, width, height, rgba: new Uint8ClampedArray(bytes) });
+        o.preview.onPreview({ step: done, width, height, rgba: new Uint8ClampedArray(bytes) });
       }
       const elapsed = performance.now() - started;
-      o.onProgress?.({ step: k + 1, total: steps, t, elapsed, eta: (elapsed / (k + 1)) * (steps - k - 1) });
+      o.onProgress?.({ step: done, total, t, elapsed, eta: (elapsed / done) * (total - done) });
     }
   } catch (error) {
     gpu.release(latents);
