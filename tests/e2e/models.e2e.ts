@@ -1,0 +1,158 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { generateFixtures } from '../../scripts/fixtures/generate.ts';
+import { DEFAULT_ROLES, modelEntries } from '../../src/lib/models/catalog.ts';
+import { formatBytes } from '../../src/lib/ui/format.ts';
+import { openSession, type Session } from './browser.ts';
+import { ready } from './app.ts';
+
+// The test models the fixture profile downloads (no-f16 variants), and their exact size on disk.
+const entries = modelEntries(DEFAULT_ROLES, { shaderF16: false });
+const fixtureFiles = entries.flatMap((e) => e.files.map((f) => join('models/fixtures', e.ref.id, f.path)));
+const DIST = process.env.E2E_DIST ?? 'dist';
+
+const dialog = (page: Page) => page.getByRole('dialog', { name: 'Models' });
+const row = (page: Page, name: string) => dialog(page).getByRole('listitem', { name, exact: true });
+const states = (page: Page) => dialog(page).locator('[data-testid="model-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
+
+async function openModels(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await dialog(page).getByRole('heading', { name: 'Models' }).waitFor();
+}
+
+/** Bytes and files under OPFS models/ (complete files and partials alike). */
+const opfsModels = (page: Page) =>
+  page.evaluate(async () => {
+    const walk = async (dir: FileSystemDirectoryHandle): Promise<{ bytes: number; files: number }> => {
+      let bytes = 0;
+      let files = 0;
+      for await (const h of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
+        if (h.kind === 'file') {
+          bytes += (await (h as FileSystemFileHandle).getFile()).size;
+          files++;
+        } else {
+          const r = await walk(h as FileSystemDirectoryHandle);
+          bytes += r.bytes;
+          files += r.files;
+        }
+      }
+      return { bytes, files };
+    };
+    const root = await navigator.storage.getDirectory();
+    return walk(await root.getDirectoryHandle('models'));
+  });
+
+describe('the models dialog with the test models', () => {
+  let s: Session;
+  let fixtureBytes = 0;
+  let runtimeBytes = 0;
+  beforeAll(async () => {
+    generateFixtures();
+    fixtureBytes = fixtureFiles.reduce((n, f) => n + statSync(f).size, 0);
+    runtimeBytes = readdirSync(join(DIST, 'assets'))
+      .filter((f) => /^ort-wasm-simd-threaded\.asyncify-.*\.(wasm|mjs)$/.test(f))
+      .reduce((n, f) => n + statSync(join(DIST, 'assets', f)).size, 0);
+    s = await openSession(inject('baseURL'));
+    await s.page.goto('/');
+    await ready(s.page);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('opens on the Hub profile without reaching the Hub', async () => {
+    await openModels(s.page);
+    const d = dialog(s.page);
+    expect(await d.getByRole('radio', { name: 'Hugging Face Hub' }).isChecked()).toBe(true);
+    expect(await d.getByLabel('Hub host').inputValue()).toBe('https://huggingface.co');
+    await d.locator('[data-testid="model-row"]').first().waitFor();
+    expect(await states(s.page)).toEqual(['missing', 'missing', 'missing', 'missing', 'missing']);
+    // SwiftShader has WebGPU but no shader-f16: the dialog names the variants used instead.
+    expect(await d.getByTestId('capabilities').textContent()).toMatch(/No shader-f16.*q4 instead of q4f16.*sd-inpainting-ort-web-fp16 \(fp16 only\)/s);
+    await s.screenshot('40-models-hub');
+  });
+
+  it('switches to the test models, marked as such, with their exact total before any download', async () => {
+    const d = dialog(s.page);
+    await d.getByRole('radio', { name: 'Test models' }).check();
+    await d.getByTestId('test-models-note').waitFor();
+    expect(await d.getByTestId('test-models-note').textContent()).toMatch(/Test models — results are meaningless/);
+    await s.page.waitForFunction(() => document.querySelector('[data-testid="models-summary"]')?.textContent?.includes('5 models'));
+    expect(await d.getByTestId('models-summary').textContent()).toContain(`5 models, ${formatBytes(fixtureBytes)} in all.`);
+    await s.screenshot('41-models-test-profile');
+
+    await d.getByRole('button', { name: 'Download all' }).click();
+    const total = formatBytes(fixtureBytes + runtimeBytes);
+    expect(runtimeBytes).toBeGreaterThan(1e6);
+    expect(await d.getByTestId('confirm-total').textContent()).toBe(total);
+    expect(await d.getByTestId('download-confirm').textContent()).toContain('Download 5 models?');
+    // Nothing is fetched into the store before the confirmation.
+    expect(await s.page.evaluate(async () => (await navigator.storage.getDirectory()).getDirectoryHandle('models').then(() => true, () => false))).toBe(false);
+    await s.screenshot('42-models-confirm');
+
+    // Hold the SD files a moment so the downloading state can be seen.
+    await s.page.route('**/models/fixtures/instruct-edit/**', async (route) => {
+      if (route.request().method() === 'GET') await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    });
+    await d.getByRole('button', { name: `Confirm download of ${total}` }).click();
+    await row(s.page, 'Stable Diffusion 1.5 inpainting').locator('[data-testid="model-state"]', { hasText: 'Downloading' }).waitFor();
+    await s.screenshot('43-models-downloading');
+    await s.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="model-row"]')].every((r) => r.getAttribute('data-state') === 'ready'), null, {
+      timeout: 60_000,
+    });
+    expect(await states(s.page)).toEqual(['ready', 'ready', 'ready', 'ready', 'ready']);
+    // Every fixture file went through the download code into OPFS, byte for byte the size on disk, nothing partial left.
+    expect(await opfsModels(s.page)).toEqual({ bytes: fixtureBytes, files: fixtureFiles.length });
+    expect(await d.getByRole('button', { name: 'All downloaded' }).isDisabled()).toBe(true);
+    await s.screenshot('44-models-ready');
+  });
+
+  it('keeps the profile and the models across a reload', async () => {
+    await s.page.reload();
+    await ready(s.page);
+    await openModels(s.page);
+    const d = dialog(s.page);
+    expect(await d.getByRole('radio', { name: 'Test models' }).isChecked()).toBe(true);
+    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="model-row"][data-state="ready"]').length === 5, null, { timeout: 15_000 });
+    await s.screenshot('45-models-after-reload');
+  });
+
+  it('deletes one model', async () => {
+    await row(s.page, 'CLIPSeg region finder').getByRole('button', { name: 'Delete CLIPSeg region finder' }).click();
+    await row(s.page, 'CLIPSeg region finder').locator('[data-testid="model-state"]', { hasText: 'Not downloaded' }).waitFor();
+    expect(await states(s.page)).toEqual(['ready', 'ready', 'ready', 'missing', 'ready']);
+    const clipseg = fixtureFiles.filter((f) => f.includes('clipseg-rd64-refined'));
+    expect(await opfsModels(s.page)).toEqual({
+      bytes: fixtureBytes - clipseg.reduce((n, f) => n + statSync(f).size, 0),
+      files: fixtureFiles.length - clipseg.length,
+    });
+    expect(await dialog(s.page).getByRole('button', { name: 'Download all' }).isEnabled()).toBe(true);
+    await s.screenshot('46-models-deleted');
+  });
+
+  it('never reached the network and logged no errors', () => {
+    expect(s.external).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('fits a 390 px wide screen', async () => {
+    const narrow = await openSession(inject('baseURL'), { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    try {
+      await narrow.page.goto('/');
+      await ready(narrow.page);
+      await openModels(narrow.page);
+      await dialog(narrow.page).locator('[data-testid="model-row"]').first().waitFor();
+      const box = await dialog(narrow.page).boundingBox();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+      expect(await dialog(narrow.page).evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      await narrow.screenshot('47-models-390px');
+      expect(narrow.external).toEqual([]);
+    } finally {
+      await narrow.close();
+    }
+  });
+});
