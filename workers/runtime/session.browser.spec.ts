@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimate } from '../../models/gpu-memory.ts';
 import { MANIFEST, ioNames } from '../../models/manifest.ts';
+import type { GpuContext } from '../gpu/context.ts';
 import { probeCapabilities } from './capabilities.ts';
 import { ModelRuntimeError } from './errors.ts';
 import { readFloat32 } from './feeds.ts';
@@ -158,6 +159,19 @@ describe('placement and disposal', () => {
     await expect(ModelSession.create(timestepModel('float32'), { caps, ep: 'webgpu', name: 'unet' })).rejects.toThrow(
       'unet must run on WebGPU, which is not available: no WebGPU adapter is available (test)',
     );
+  });
+
+  it('falls back to wasm when the WebGPU session fails, and says why', async () => {
+    const broken = { device: {} } as unknown as GpuContext; // ORT refuses a device that is no GPUDevice
+    const session = await ModelSession.create(timestepModel('float32'), { gpu: broken });
+    expect(session.placement).toEqual({
+      ep: 'wasm',
+      reason: 'running on the CPU (wasm): the WebGPU session failed (Invalid GPU device set in WebGPU EP options.)',
+      fallback: true,
+    });
+    expect(Array.from(await readFloat32((await session.run({ sample: { data: [1], dims: [1] }, timestep: 2 })).y))).toEqual([3]);
+    await session.dispose();
+    await expect(ModelSession.create(timestepModel('float32'), { gpu: broken, ep: 'webgpu' })).rejects.toThrow('Invalid GPU device');
   });
 
   it('finishes queued runs, then releases; later runs reject; dispose is idempotent', async () => {

@@ -122,9 +122,10 @@ export class ModelSession {
         session = await createOnWebGpu(bytes, name, gpuName, caps, options);
         placement = { ep: 'webgpu', reason: `running on WebGPU (${gpuName})`, fallback: false };
       } catch (e) {
+        if (e instanceof ModelRuntimeError) throw e;
         // ORT may already compile an f16 program while creating the session (constant folding).
         if (F16_FAILURE.test(errorMessage(e)) && !caps.shaderF16) throw shaderF16Error(name, gpuName, 'a float16 operation inside the graph');
-        if (e instanceof ModelRuntimeError || want === 'webgpu') throw e;
+        if (want === 'webgpu') throw e;
         placement = { ep: 'wasm', reason: `running on the CPU (wasm): the WebGPU session failed (${errorMessage(e)})`, fallback: true };
       }
     }
