@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { modelsPlugin } from './scripts/vite-models-plugin.ts';
 
 // Threaded wasm (onnxruntime-web) needs cross-origin isolation; a static host must send these too.
 const isolation = {
@@ -11,6 +12,8 @@ const isolation = {
 export default defineConfig({
   plugins: [
     svelte(),
+    // Serves models/ at /models/ in dev and preview (self-hosted and test models); never copied into the build.
+    modelsPlugin(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,

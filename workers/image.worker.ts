@@ -38,6 +38,7 @@ const api = {
   showImage: async (blob: Blob) => sendDisplayed(await working.show(blob)),
   applyEdit: async (edit: EditOp) => sendDisplayed(await working.apply(edit)),
   previewAdjust: async (adjustments: Partial<Adjustments>) => sendBack(await working.previewAdjust(adjustments)),
+  analysisCopy: (maxSide: number) => sendBack(working.analysisCopy(maxSide)),
   encodeImage: (type: EncodeType, quality?: number) => working.encode(type, quality),
   closeImage: () => working.close(),
   rotate: (bitmap: ImageBitmap, direction: RotateDirection) => sendBack(using(bitmap, (b) => rotate(b, direction))),

@@ -6,6 +6,11 @@ import { NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/
 import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
+import { Assistant } from './assistant.svelte.ts';
+import { maskOverlay } from './mask-overlay.ts';
+
+/** Longest side of the copy the models read. */
+const ANALYSIS_SIDE = 1024;
 
 export type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
 import type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
@@ -35,6 +40,11 @@ export class Editor {
 
   #adjustQueued: Partial<Adjustments> | null = null;
   #adjustRunning = false;
+
+  /** The instruction side: conversation, plans, masks. */
+  readonly assistant = new Assistant();
+  /** The region the last local plan found, tinted for display, and what made it. */
+  region = $state.raw<{ overlay: ImageBitmap; method: string; coverage: number } | null>(null);
 
   /** Set by the page: opens the place where the person can delete projects to free space. */
   onmanagestorage: (() => void) | null = null;
@@ -170,6 +180,45 @@ export class Editor {
     }
   }
 
+  /**
+   * Runs an instruction: the language worker plans it; a global plan opens the adjustments
+   * prefilled, a local one shows the region the vision worker found.
+   */
+  async instruct(text: string): Promise<void> {
+    const instruction = text.trim();
+    if (!instruction || this.assistant.running) return;
+    if (!this.bitmap) {
+      this.notices.info('Open an image first', 'Instructions edit the open image.');
+      return;
+    }
+    let image: ImageBitmap | null = null;
+    try {
+      image = await this.worker.analysisCopy(ANALYSIS_SIDE);
+      const turn = await this.assistant.submit(instruction, image);
+      if (turn.status === 'failed') this.notices.error('The instruction could not be run', turn.error);
+      const plan = turn.plan;
+      if (!plan) return;
+      this.#setRegion(null);
+      if (plan.kind === 'global') this.startAdjust(plan.adjust);
+      else if (turn.mask?.mask && !turn.mask.empty) {
+        this.#setRegion({ overlay: await maskOverlay(turn.mask.mask), method: turn.mask.method ?? 'unknown', coverage: turn.mask.coverage });
+      } else if (turn.mask?.empty) this.notices.info(`Could not find “${turn.mask.phrase}” in the image`, 'Try naming it differently.');
+    } catch (e) {
+      this.#report(e, 'Instruction');
+    } finally {
+      image?.close();
+    }
+  }
+
+  clearRegion(): void {
+    this.#setRegion(null);
+  }
+
+  #setRegion(region: Editor['region']): void {
+    this.region?.overlay.close();
+    this.region = region;
+  }
+
   undo = () => this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false)));
   redo = () => this.#task('Redoing', async () => this.project.redo().then(() => this.#sync(false)));
   jumpTo = (i: number) => this.#task('Going back in history', async () => this.project.jumpTo(i).then(() => this.#sync(false)));
@@ -216,6 +265,8 @@ export class Editor {
 
   dispose(): void {
     this.cancelAdjust();
+    this.#setRegion(null);
+    this.assistant.dispose();
     this.bitmap?.close();
     this.preview?.close();
     this.bitmap = null;
@@ -265,6 +316,7 @@ export class Editor {
   /** Puts display copies on screen (a reduced one for large images, drawn when zoomed out). */
   #show(shown: Displayed | null, blob: Blob | null, refit: boolean): void {
     this.cancelAdjust();
+    this.#setRegion(null);
     const [oldBitmap, oldPreview] = [this.bitmap, this.preview];
     this.bitmap = shown?.display ?? null;
     this.preview = shown?.preview ?? null;

@@ -83,6 +83,11 @@ export class ImageWorker {
     return this.#plain((api) => api.previewAdjust(adjustments));
   }
 
+  /** A reduced copy of the working image (longest side ≤ maxSide) for the models that read it. */
+  analysisCopy(maxSide: number): Promise<ImageBitmap> {
+    return this.#plain((api) => api.analysisCopy(maxSide));
+  }
+
   /** The working image as a file, at full resolution. */
   encodeImage(type: EncodeType, quality?: number): Promise<Blob> {
     return this.#plain((api) => api.encodeImage(type, quality));

@@ -121,6 +121,11 @@ export class WorkingImage {
     return this.#adjuster.adjust(this.#previewSource, adjustments);
   }
 
+  /** A reduced copy for the models that read the image (they work at ≤ 1024 px). */
+  analysisCopy(maxSide: number): ImageBitmap {
+    return downscale(this.#require(), maxSide);
+  }
+
   encode(type: EncodeType, quality?: number): Promise<Blob> {
     return encode(this.#require(), type, quality);
   }

@@ -1,0 +1,109 @@
+import { LanguageWorker } from '../../../workers/language/client.ts';
+import type { EditPlan, Turn } from '../../../workers/language/types.ts';
+import { VisionWorker, type MaskResult } from '../../../workers/vision/client.ts';
+import type { ModelSourceConfig } from '../../../workers/vision/transformers-env.ts';
+
+/** One exchange as the conversation shows it. All text is plain text: the UI renders it as text. */
+export interface AssistantTurn {
+  id: number;
+  instruction: string;
+  /** Streamed model text while it is being written; the reply once the plan is parsed. */
+  reply: string;
+  plan: EditPlan | null;
+  /** The region to edit (local plans), with the method that made it. */
+  mask: MaskResult | null;
+  status: 'planning' | 'masking' | 'done' | 'cancelled' | 'failed';
+  error?: string;
+}
+
+/** Where the workers read models from and how they run; from the model profile. */
+export interface AssistantConfig {
+  models: ModelSourceConfig;
+  /** 'wasm' on a software WebGPU adapter, where the CPU path is much faster. */
+  device: 'webgpu' | 'wasm' | 'auto';
+}
+
+/**
+ * The instruction side of the editor: owns the language and vision workers, keeps the
+ * conversation, and turns an instruction into a plan and, for local edits, a mask.
+ */
+export class Assistant {
+  turns = $state<AssistantTurn[]>([]);
+  running = $derived(this.turns.some((t) => t.status === 'planning' || t.status === 'masking'));
+  #language: LanguageWorker | null = null;
+  #vision: VisionWorker | null = null;
+  #config: AssistantConfig | null = null;
+  #next = 1;
+
+  /** (Re)configures the workers; existing ones are disposed when the source changes. */
+  configure(config: AssistantConfig): void {
+    if (JSON.stringify(config) === JSON.stringify(this.#config)) return;
+    this.#disposeWorkers();
+    this.#config = config;
+  }
+
+  get configured(): boolean {
+    return this.#config !== null;
+  }
+
+  /**
+   * Plans an instruction against `image` (a display-size copy; the caller keeps ownership) and, for
+   * local edits, finds the region. Returns the finished turn.
+   */
+  async submit(instruction: string, image: ImageBitmap): Promise<AssistantTurn> {
+    const config = this.#config;
+    if (!config) throw new Error('Choose where the AI models come from first (Models).');
+    this.#language ??= new LanguageWorker({ ...config.models, device: config.device });
+    const previous: Turn[] = this.turns.filter((t) => t.plan).map((t) => ({ instruction: t.instruction, plan: $state.snapshot(t.plan) as EditPlan }));
+    this.turns.push({ id: this.#next++, instruction, reply: '', plan: null, mask: null, status: 'planning' });
+    const turn = this.turns[this.turns.length - 1];
+    try {
+      const result = await this.#language.plan(image, instruction, previous, undefined, (e) => {
+        turn.reply = e.text;
+      });
+      if (result.stopped === 'cancelled') {
+        turn.status = 'cancelled';
+        return turn;
+      }
+      turn.plan = result.plan;
+      turn.reply = result.plan.reply;
+      if (result.plan.kind === 'local' || result.plan.kind === 'outpaint') {
+        turn.status = 'masking';
+        this.#vision ??= new VisionWorker({ ...config.models, device: config.device });
+        const plan = result.plan;
+        turn.mask = await this.#vision.mask(image, { kind: plan.kind, instruction: plan.instruction, target: plan.target, outpaint: plan.outpaint });
+      }
+      turn.status = 'done';
+    } catch (e) {
+      turn.status = 'failed';
+      turn.error = e instanceof Error ? e.message : String(e);
+    }
+    return turn;
+  }
+
+  /** Stops a generation in progress after its current token. */
+  async cancel(): Promise<void> {
+    await this.#language?.cancel();
+  }
+
+  /** Frees the VLM's GPU memory before a diffusion run; it reloads for the next turn. */
+  async releaseLanguage(): Promise<void> {
+    await this.#language?.release();
+  }
+
+  clear(): void {
+    this.turns = [];
+  }
+
+  dispose(): void {
+    this.#disposeWorkers();
+    this.#config = null;
+  }
+
+  #disposeWorkers(): void {
+    this.#language?.dispose();
+    this.#vision?.dispose();
+    this.#language = null;
+    this.#vision = null;
+  }
+}
