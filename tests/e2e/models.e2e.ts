@@ -22,7 +22,7 @@ async function openModels(page: Page): Promise<void> {
   await dialog(page).getByRole('heading', { name: 'Models' }).waitFor();
 }
 
-/** Bytes and files under OPFS models/ (complete files and partials alike). */
+/** Bytes and files under OPFS test-models/models/ (complete files and partials alike). */
 const opfsModels = (page: Page) =>
   page.evaluate(async () => {
     const walk = async (dir: FileSystemDirectoryHandle): Promise<{ bytes: number; files: number }> => {
@@ -41,7 +41,7 @@ const opfsModels = (page: Page) =>
       return { bytes, files };
     };
     const root = await navigator.storage.getDirectory();
-    return walk(await root.getDirectoryHandle('models'));
+    return walk(await (await root.getDirectoryHandle('test-models')).getDirectoryHandle('models'));
   });
 
 describe('the models dialog with the test models', () => {
@@ -71,7 +71,7 @@ describe('the models dialog with the test models', () => {
     expect(await states(s.page)).toEqual(['missing', 'missing', 'missing', 'missing', 'missing']);
     // SwiftShader has WebGPU but no shader-f16: the dialog names the variants used instead.
     expect(await d.getByTestId('capabilities').textContent()).toMatch(/No shader-f16.*q4 instead of q4f16.*sd-inpainting-ort-web-fp16 \(fp16 only\)/s);
-    await s.screenshot('40-models-hub');
+    await s.screenshot('60-models-hub');
   });
 
   it('switches to the test models, marked as such, with their exact total before any download', async () => {
@@ -81,7 +81,7 @@ describe('the models dialog with the test models', () => {
     expect(await d.getByTestId('test-models-note').textContent()).toMatch(/Test models — results are meaningless/);
     await s.page.waitForFunction(() => document.querySelector('[data-testid="models-summary"]')?.textContent?.includes('5 models'));
     expect(await d.getByTestId('models-summary').textContent()).toContain(`5 models, ${formatBytes(fixtureBytes)} in all.`);
-    await s.screenshot('41-models-test-profile');
+    await s.screenshot('61-models-test-profile');
 
     await d.getByRole('button', { name: 'Download all' }).click();
     const total = formatBytes(fixtureBytes + runtimeBytes);
@@ -89,8 +89,9 @@ describe('the models dialog with the test models', () => {
     expect(await d.getByTestId('confirm-total').textContent()).toBe(total);
     expect(await d.getByTestId('download-confirm').textContent()).toContain('Download 5 models?');
     // Nothing is fetched into the store before the confirmation.
-    expect(await s.page.evaluate(async () => (await navigator.storage.getDirectory()).getDirectoryHandle('models').then(() => true, () => false))).toBe(false);
-    await s.screenshot('42-models-confirm');
+    const stored = () => s.page.evaluate(async () => (await navigator.storage.getDirectory()).getDirectoryHandle('test-models').then((d) => d.getDirectoryHandle('models')).then(() => true, () => false));
+    expect(await stored()).toBe(false);
+    await s.screenshot('62-models-confirm');
 
     // Hold the SD files a moment so the downloading state can be seen.
     await s.page.route('**/models/fixtures/instruct-edit/**', async (route) => {
@@ -99,7 +100,7 @@ describe('the models dialog with the test models', () => {
     });
     await d.getByRole('button', { name: `Confirm download of ${total}` }).click();
     await row(s.page, 'Stable Diffusion 1.5 inpainting').locator('[data-testid="model-state"]', { hasText: 'Downloading' }).waitFor();
-    await s.screenshot('43-models-downloading');
+    await s.screenshot('63-models-downloading');
     await s.page.waitForFunction(() => [...document.querySelectorAll('[data-testid="model-row"]')].every((r) => r.getAttribute('data-state') === 'ready'), null, {
       timeout: 60_000,
     });
@@ -107,7 +108,7 @@ describe('the models dialog with the test models', () => {
     // Every fixture file went through the download code into OPFS, byte for byte the size on disk, nothing partial left.
     expect(await opfsModels(s.page)).toEqual({ bytes: fixtureBytes, files: fixtureFiles.length });
     expect(await d.getByRole('button', { name: 'All downloaded' }).isDisabled()).toBe(true);
-    await s.screenshot('44-models-ready');
+    await s.screenshot('64-models-ready');
   });
 
   it('keeps the profile and the models across a reload', async () => {
@@ -117,7 +118,7 @@ describe('the models dialog with the test models', () => {
     const d = dialog(s.page);
     expect(await d.getByRole('radio', { name: 'Test models' }).isChecked()).toBe(true);
     await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="model-row"][data-state="ready"]').length === 5, null, { timeout: 15_000 });
-    await s.screenshot('45-models-after-reload');
+    await s.screenshot('65-models-after-reload');
   });
 
   it('deletes one model', async () => {
@@ -130,12 +131,27 @@ describe('the models dialog with the test models', () => {
       files: fixtureFiles.length - clipseg.length,
     });
     expect(await dialog(s.page).getByRole('button', { name: 'Download all' }).isEnabled()).toBe(true);
-    await s.screenshot('46-models-deleted');
+    await s.screenshot('66-models-deleted');
   });
 
   it('never reached the network and logged no errors', () => {
     expect(s.external).toEqual([]);
     expect(s.errors).toEqual([]);
+  });
+
+  it('shows why a model failed, and test models never count as real ones (self-hosted: nothing hosted here)', async () => {
+    const d = dialog(s.page);
+    await d.getByRole('radio', { name: 'Self-hosted (this site)' }).check();
+    await d.getByTestId('test-models-note').waitFor({ state: 'detached' });
+    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="model-row"]').length === 5);
+    expect(await states(s.page)).toEqual(['missing', 'missing', 'missing', 'missing', 'missing']);
+    const t5 = row(s.page, 'FLAN-T5 text encoder');
+    await t5.getByRole('button', { name: 'Download FLAN-T5 text encoder' }).click();
+    await t5.locator('[data-testid="model-state"]', { hasText: 'Failed' }).waitFor({ timeout: 30_000 });
+    expect(await t5.textContent()).toContain('"config.json" was not found at /models/Xenova/flan-t5-base/config.json (HTTP 404)');
+    expect(await t5.getByRole('button', { name: 'Download FLAN-T5 text encoder' }).textContent()).toBe('Retry');
+    expect(s.external).toEqual([]);
+    await s.screenshot('67-models-failed');
   });
 
   it('fits a 390 px wide screen', async () => {
@@ -149,7 +165,7 @@ describe('the models dialog with the test models', () => {
       expect(box!.x).toBeGreaterThanOrEqual(0);
       expect(box!.x + box!.width).toBeLessThanOrEqual(390);
       expect(await dialog(narrow.page).evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-      await narrow.screenshot('47-models-390px');
+      await narrow.screenshot('68-models-390px');
       expect(narrow.external).toEqual([]);
     } finally {
       await narrow.close();

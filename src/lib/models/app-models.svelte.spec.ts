@@ -17,6 +17,7 @@ const caps = (shaderF16: boolean): Capabilities => ({
 const emptyStore = { list: async () => [], asset: async () => null } as unknown as ModelStore;
 
 function setup(stored: string | null = null, shaderF16 = false) {
+  const dirs: (string | null)[] = [];
   const map = new Map<string, string>(stored ? [[PROFILE_STORAGE_KEY, stored]] : []);
   const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
   const heads: string[] = [];
@@ -26,14 +27,15 @@ function setup(stored: string | null = null, shaderF16 = false) {
     // Every same-origin file answers 1000 bytes; the runtime files 5000 each.
     return new Response(null, { status: 200, headers: { 'content-length': url.startsWith('/rt/') ? '5000' : '1000' } });
   }) as typeof globalThis.fetch;
-  const models = new AppModels({ storage, fetch, probe: async () => caps(shaderF16), openStore: async () => emptyStore, runtime: ['/rt/a.wasm', '/rt/b.mjs'] });
-  return { models, map, heads };
+  const models = new AppModels({ storage, fetch, probe: async () => caps(shaderF16), openStore: async (dir) => (dirs.push(dir), emptyStore), runtime: ['/rt/a.wasm', '/rt/b.mjs'] });
+  return { models, map, heads, dirs };
 }
 
 describe('AppModels', () => {
   it('starts on the stored profile with one manager for it', async () => {
-    const { models, heads } = setup('{"kind":"fixtures"}');
+    const { models, heads, dirs } = setup('{"kind":"fixtures"}');
     await models.ready;
+    expect(dirs).toEqual(['test-models']);
     expect(models.profile.kind).toBe('fixtures');
     expect(models.manager?.source).toEqual({ kind: 'self', base: '/models/fixtures/' });
     expect(models.manager?.entries.map((e) => e.ref.id)).toEqual([
@@ -54,7 +56,7 @@ describe('AppModels', () => {
   });
 
   it('switches profile: persists it, replaces the manager, and never asks the Hub for sizes', async () => {
-    const { models, map, heads } = setup(null, true);
+    const { models, map, heads, dirs } = setup(null, true);
     await models.ready;
     expect(models.profile).toEqual({ kind: 'hub', host: 'https://huggingface.co' });
     expect(heads.every((u) => u.startsWith('/rt/'))).toBe(true);
@@ -67,8 +69,11 @@ describe('AppModels', () => {
     expect(JSON.parse(map.get(PROFILE_STORAGE_KEY)!)).toEqual({ kind: 'hub', host: 'https://hf-mirror.com' });
     await models.setProfile({ kind: 'self', host: models.profile.host });
     expect(models.manager?.source).toEqual({ kind: 'self', base: '/models/' });
+    await models.setProfile({ kind: 'fixtures', host: models.profile.host });
+    // The root store opened once for Hub and self-hosted, the test-models folder once.
+    expect(dirs).toEqual([null, 'test-models']);
     expect(new AppModels({ storage: { getItem: (k) => map.get(k) ?? null, setItem: () => {} }, probe: async () => caps(true), openStore: async () => emptyStore, runtime: [] }).profile).toEqual({
-      kind: 'self',
+      kind: 'fixtures',
       host: 'https://hf-mirror.com',
     });
     models.dispose();

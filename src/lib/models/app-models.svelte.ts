@@ -6,7 +6,7 @@ import { DEFAULT_ROLES, modelEntries, type ModelEntry } from './catalog.ts';
 import { ModelManager } from './manager.svelte.ts';
 import { ORT_WASM_PATHS } from './ort-wasm.ts';
 import { capabilityNotes, entrySize, sumSizes, type CapabilityNote, type DeviceSupport } from './presentation.ts';
-import { catalogCaps, loadProfile, normaliseHost, profileSource, sameOrigin, saveProfile, type ModelProfile } from './profile.ts';
+import { catalogCaps, loadProfile, normaliseHost, profileSource, sameOrigin, saveProfile, storeDir, type ModelProfile } from './profile.ts';
 import { fileURL } from './sources.ts';
 import { ModelStore } from './store.ts';
 
@@ -15,7 +15,8 @@ export interface AppModelsOptions {
   /** Where the profile is kept (default localStorage; null keeps it for this page only). */
   storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
   probe?: () => Promise<Capabilities>;
-  openStore?: () => Promise<ModelStore>;
+  /** Opens the store for an OPFS folder (null: the root); see `storeDir`. */
+  openStore?: (dir: string | null) => Promise<ModelStore>;
   fetch?: typeof fetch;
   /** Same-origin runtime files kept with the models (default: onnxruntime-web's wasm). */
   runtime?: string[];
@@ -35,7 +36,9 @@ export class AppModels {
   readonly totalSize = $derived(this.manager ? sumSizes(this.manager.entries.map(entrySize)) : { bytes: 0, unknown: 0 });
 
   readonly #options: AppModelsOptions;
-  #store: Promise<ModelStore> | null = null;
+  // One store per OPFS folder, opened once. Bookkeeping, not UI state.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #stores = new Map<string | null, Promise<ModelStore>>();
   #generation = 0;
   #disposed = false;
   /** Settles once the first manager exists (or failed). */
@@ -77,9 +80,10 @@ export class AppModels {
       this.support = { webgpu: caps.webgpu, shaderF16: caps.shaderF16, reason: caps.reason, gpu: describeGpu(caps) };
       const entries = modelEntries(this.roles, catalogCaps(profile, { shaderF16: caps.shaderF16 }));
       const runtime = this.#options.runtime ?? Object.values(ORT_WASM_PATHS);
-      this.#store ??= (this.#options.openStore ?? (() => ModelStore.open()))();
+      const dir = storeDir(profile);
+      if (!this.#stores.has(dir)) this.#stores.set(dir, (this.#options.openStore ?? ModelStore.openIn)(dir));
       const [store, , runtimeBytes] = await Promise.all([
-        this.#store,
+        this.#stores.get(dir)!,
         sameOrigin(profile) ? this.#measure(entries, profile) : null,
         this.runtimeBytes === null ? this.#sumHeads(runtime) : this.runtimeBytes,
       ]);

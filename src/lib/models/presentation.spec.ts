@@ -34,6 +34,7 @@ describe('entry names and sizes', () => {
     const e = { ...entries[0], files: [{ path: 'a', size: 10, approxBytes: 99 }, { path: 'b', approxBytes: 5 }] };
     expect(entrySize(e)).toEqual({ bytes: 15, unknown: 0 });
     expect(sizeText(entrySize(e))).toBe('15 B');
+    expect(sizeText({ bytes: 0, unknown: 2 })).toBe('size not listed');
     expect(sumSizes([{ bytes: 1, unknown: 0 }, { bytes: 2, unknown: 3 }])).toEqual({ bytes: 3, unknown: 3 });
   });
 });

@@ -30,8 +30,9 @@ export function entrySize(entry: ModelEntry): { bytes: number; unknown: number }
   return { bytes, unknown };
 }
 
-/** "1.2 GB", or "at least 1.2 GB" when some file sizes are unknown. */
+/** "1.2 GB", "at least 1.2 GB" when some file sizes are unknown, "size not listed" when none is known. */
 export function sizeText(size: { bytes: number; unknown: number }): string {
+  if (size.unknown > 0 && size.bytes === 0) return 'size not listed';
   return size.unknown > 0 ? `at least ${formatBytes(size.bytes)}` : formatBytes(size.bytes);
 }
 

@@ -9,6 +9,7 @@ import {
   profileSource,
   saveProfile,
   serializeProfile,
+  storeDir,
   type ModelProfile,
 } from './profile.ts';
 
@@ -85,6 +86,12 @@ describe('profileSource and catalogCaps', () => {
     expect(profileSource({ kind: 'hub', host: 'https://hf-mirror.com' })).toEqual({ kind: 'hub', host: 'https://hf-mirror.com' });
     expect(profileSource({ kind: 'self', host: 'https://hf-mirror.com' })).toEqual({ kind: 'self', base: '/models/' });
     expect(profileSource({ kind: 'fixtures', host: 'https://hf-mirror.com' })).toEqual({ kind: 'self', base: '/models/fixtures/' });
+  });
+
+  it('keeps test models in their own store folder, real models in the root', () => {
+    expect(storeDir({ kind: 'fixtures', host: '' })).toBe('test-models');
+    expect(storeDir({ kind: 'hub', host: '' })).toBeNull();
+    expect(storeDir({ kind: 'self', host: '' })).toBeNull();
   });
 
   it('gives test models the no-f16 variants (no q4f16 fixtures exist) and leaves other profiles alone', () => {

@@ -99,5 +99,13 @@ export function profileSource(profile: ModelProfile): ModelSource {
  */
 export const catalogCaps = (profile: ModelProfile, caps: Caps): Caps => (profile.kind === 'fixtures' ? { shaderF16: false } : caps);
 
+/**
+ * The OPFS folder a profile's files live in (null: the root). Test models share repository ids and
+ * revisions with the real ones, so they are kept apart: switching to the Hub must never find a
+ * stand-in "ready" and load it as the real model.
+ */
+export const TEST_MODELS_DIR = 'test-models';
+export const storeDir = (profile: ModelProfile): string | null => (profile.kind === 'fixtures' ? TEST_MODELS_DIR : null);
+
 /** Same-origin profiles can ask the server for exact file sizes before downloading. */
 export const sameOrigin = (profile: ModelProfile): boolean => profile.kind !== 'hub';

@@ -38,6 +38,12 @@ export class ModelStore {
     return new ModelStore(root ?? (await navigator.storage.getDirectory()));
   }
 
+  /** A store in a folder of this origin's OPFS root (created when absent), or in the root itself for null. */
+  static async openIn(dir: string | null): Promise<ModelStore> {
+    const root = await navigator.storage.getDirectory();
+    return new ModelStore(dir ? await root.getDirectoryHandle(dir, { create: true }) : root);
+  }
+
   #dir(ref: ModelRef, rest: string[], create = false) {
     return subdir(this.root, [MODELS, enc(checkModelId(ref.id)), enc(ref.revision), ...rest], create);
   }
