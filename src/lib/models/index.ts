@@ -9,3 +9,4 @@ export { configureTransformers, storeCache, resolveModelKey, type TransformersSe
 export { ORT_WASM_PATHS } from './ort-wasm.ts';
 export { DEFAULT_RETRY, type RetryPolicy } from './backoff.ts';
 export type * from './types.ts';
+export { DEFAULT_PROFILE, FIXTURES_BASE, PROFILE_KINDS, PROFILE_LABELS, TEST_MODELS_DIR, loadProfile, parseProfile, profileSource, saveProfile, storeDir, type ModelProfile, type ProfileKind } from './profile.ts';
