@@ -96,5 +96,15 @@ export function vaeCounts(cfg: VaeConfig, part: 'encoder' | 'decoder', size: Siz
   return total(part === 'encoder' ? vaeEncoderPlan(cfg) : vaeDecoderPlan(cfg), e, size.batch ?? 1);
 }
 
+/**
+ * Bytes of the largest attention-score tensor [B, heads, N, N] (N positions at the first level
+ * with attention): what unfused attention must hold at once. At 512², batch 2, fp32 it is 1 GiB.
+ */
+export function attentionScoresBytes(cfg: UnetConfig, size: Size, bytesPerValue: number): number {
+  const level = cfg.attention.indexOf(true);
+  const n = levels(size)(level < 0 ? cfg.mult.length - 1 : level);
+  return (size.batch ?? 1) * cfg.heads * n * n * bytesPerValue;
+}
+
 export const fmtParams = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
 export const fmtFlops = (n: number) => (n >= 1e12 ? `${(n / 1e12).toFixed(3)} TFLOP` : `${(n / 1e9).toFixed(2)} GFLOP`);

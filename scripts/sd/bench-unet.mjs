@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Times the generated SD1.5 UNet (batch 2) and VAE decoder (batch 1) in headless Chromium's WebGPU.
+//   node scripts/sd/bench-unet.mjs [--width 16] [--vae-width N] [--res 256,512] [--dtype fp32|fp16]
+//                                  [--runs 1] [--layout NHWC|NCHW] [--parts unet,vae_decoder] [--full]
+// --full is SD1.5 itself: width 320, VAE 128, fp16, 512² (a machine with a real GPU and shader-f16).
+// The default (width 16, 64², fp32, one timed run) takes minutes on SwiftShader, which only checks
+// that the graphs run. Models are generated into a temp dir, served by Vite under /sd-bench/, and
+// deleted afterwards. Extra Chromium flags (e.g. for a GPU through Vulkan): BENCH_CHROMIUM_ARGS.
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer, runnerImport } from 'vite';
+
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const width = flag('--width', full ? '320' : '16');
+const dtype = flag('--dtype', full ? 'fp16' : 'fp32');
+const res = flag('--res', full ? '512' : '64');
+const parts = flag('--parts', 'unet,vae_decoder');
+const runs = flag('--runs', full ? '5' : '1');
+const layout = flag('--layout', 'NHWC');
+
+const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+if (!executablePath) {
+  console.error('No Chromium found: apt-get install -y chromium, or set CHROMIUM_PATH.');
+  process.exit(2);
+}
+
+const { module: gen } = await runnerImport(fileURLToPath(new URL('./generate.ts', import.meta.url)));
+const genArgs = ['--width', width, '--dtype', dtype, '--res', res, '--parts', parts, ...(args.includes('--vae-width') ? ['--vae-width', flag('--vae-width')] : [])];
+const options = gen.parseArgs(genArgs);
+console.log('FLOPs count a multiply-add as 2 (convolutions, linear layers, attention products).');
+for (const line of gen.summary(options)) console.log(line);
+
+const dir = mkdtempSync(join(tmpdir(), 'sd-bench-'));
+let failed = false;
+let server;
+let browser;
+try {
+  const t0 = performance.now();
+  for (const m of gen.generate({ ...options, out: dir })) console.log(`generated ${basename(m.path)} (${(m.modelBytes / 1e3).toFixed(0)} kB) + ${m.dataFile} (${(m.dataBytes / 1e6).toFixed(1)} MB)`);
+  console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s (random weights: time and memory hold, image quality does not)`);
+
+  // Vite serves the bench page; this middleware serves the generated files (by base name only).
+  const serveModels = {
+    name: 'sd-bench-models',
+    configureServer(s) {
+      s.middlewares.use('/sd-bench/', (req, resp) => {
+        const file = join(dir, basename(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+        if (!existsSync(file)) {
+          resp.statusCode = 404;
+          resp.end();
+          return;
+        }
+        resp.setHeader('Content-Length', statSync(file).size);
+        resp.setHeader('Content-Type', 'application/octet-stream');
+        createReadStream(file).pipe(resp);
+      });
+    },
+  };
+  // No HMR: a dependency re-optimisation or someone's edit must not reload the page mid-run.
+  server = await createServer({
+    configFile: 'vite.config.ts',
+    plugins: [serveModels],
+    server: { port: 0, host: '127.0.0.1', hmr: false },
+    optimizeDeps: { entries: ['bench/unet.html'] },
+    logLevel: 'error',
+  });
+  await server.listen();
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+      ...(process.env.BENCH_CHROMIUM_ARGS ? process.env.BENCH_CHROMIUM_ARGS.split(' ') : []),
+    ],
+  });
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => {
+    failed = true;
+    console.error('page error:', e.message);
+  });
+  await page.exposeFunction('__benchReport', (line) => console.log(line));
+  const done = new Promise((resolve, reject) => page.exposeFunction('__benchDone', (error) => (error ? reject(new Error(error)) : resolve())));
+  const query = new URLSearchParams({ width, vaeWidth: String(options.vaeWidth), dtype, res, runs, layout, parts, models: '/sd-bench/' });
+  await page.goto(`${server.resolvedUrls.local[0]}bench/unet.html?${query}`);
+  await Promise.race([done, new Promise((_, r) => setTimeout(() => r(new Error('benchmark timed out after 30 min')), 30 * 60_000))]);
+} catch (e) {
+  failed = true;
+  console.error(String(e?.message ?? e));
+} finally {
+  await browser?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
