@@ -27,8 +27,10 @@ export function checkRgba(image: RgbaImage, what = 'image'): void {
 }
 
 /** RGBA bytes of a bitmap (drawn once on an OffscreenCanvas; exact for opaque pixels). */
+export const isBitmap = (image: unknown): image is ImageBitmap => typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap;
+
 export function toRgba(image: ImageInput): RgbaImage {
-  if (!(typeof ImageBitmap !== 'undefined' && image instanceof ImageBitmap)) {
+  if (!isBitmap(image)) {
     checkRgba(image);
     return image;
   }

@@ -1,0 +1,131 @@
+/**
+ * The four SD1.5-inpainting sessions and the tokenizer, on one GpuContext the diffusion worker owns
+ * (ORT leaves a device it is given alone, so a lost one can be replaced by a fresh device and fresh
+ * sessions). What the files declare is read once: float types per input and output, whether the
+ * text and VAE encoders take a batch, and the VAE encoder's output (`latent_sample`, 4 channels, or
+ * optimum's `latent_parameters`, 8: mean then log-variance).
+ */
+import type { GpuContext } from '../gpu/context.ts';
+import { MANIFEST, filesFor, ioNames } from '../../models/manifest.ts';
+import { type Capabilities, assertRunnable, probeCapabilities, variantNeedsF16 } from '../runtime/capabilities.ts';
+import type { IoInfo } from '../runtime/feeds.ts';
+import { ModelSession } from '../runtime/session.ts';
+import { DiffusionError } from './errors.ts';
+import type { ModelFiles } from './files.ts';
+import { type ClipTokens, loadClipTokenizer } from './tokenizer.ts';
+
+export type SdPart = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder';
+export const SD_PARTS: readonly SdPart[] = ['text_encoder', 'unet', 'vae_encoder', 'vae_decoder'];
+export type SdDtype = 'fp16' | 'fp32';
+export type FloatType = 'float32' | 'float16';
+
+export interface SdModelsOptions {
+  gpu: GpuContext;
+  files: ModelFiles;
+  dtype: SdDtype;
+  /** Replacement file bytes per part (tests: a small contract UNet). */
+  overrides?: Partial<Record<SdPart, Uint8Array>>;
+  caps?: Capabilities;
+}
+
+const spec = MANIFEST['sd-inpaint'];
+const VAE_OUTPUTS = ['latent_sample', 'latent_parameters'];
+
+function floatType(model: string, io: IoInfo | undefined, name: string): FloatType {
+  if (!io) throw new DiffusionError('model-files', `${model} has no '${name}'`);
+  if (io.type === 'float32' || io.type === 'float16') return io.type;
+  throw new DiffusionError('model-files', `${model}: '${name}' is ${io.type}, expected float32 or float16`);
+}
+const find = (list: readonly IoInfo[], name: string) => list.find((i) => i.name === name);
+/** A batch axis the file leaves open (symbolic), or its fixed size. */
+const batchOf = (io: IoInfo | undefined): number | null => (io && typeof io.shape[0] === 'number' ? io.shape[0] : null);
+
+export class SdModels {
+  readonly placements: Record<SdPart, string>;
+  /** Float types of what the pipeline feeds and reads. */
+  readonly types: { text: FloatType; sample: FloatType; states: FloatType; eps: FloatType; vaeIn: FloatType; vaeOut: FloatType; latentIn: FloatType; image: FloatType };
+  /** Fixed batch of the text / VAE encoders (null: any). */
+  readonly textBatch: number | null;
+  readonly vaeBatch: number | null;
+  readonly vaeOutput: string;
+  /** Channels of the VAE encoder output: 4 (latents) or 8 (mean + log-variance; the mean is used). */
+  readonly vaeChannels: 4 | 8;
+
+  private constructor(
+    readonly sessions: Record<SdPart, ModelSession>,
+    readonly tokenizer: ClipTokens,
+    readonly dtype: SdDtype,
+  ) {
+    const { text_encoder: text, unet, vae_encoder: enc, vae_decoder: dec } = sessions;
+    this.vaeOutput = enc.outputs.map((o) => o.name).find((n) => VAE_OUTPUTS.includes(n)) ?? '';
+    if (!this.vaeOutput) throw new DiffusionError('model-files', `${enc.name}: no VAE encoder output (${VAE_OUTPUTS.join(' or ')}); it has ${enc.outputs.map((o) => o.name).join(', ')}`);
+    const encOut = find(enc.outputs, this.vaeOutput);
+    const channels = encOut?.shape[1];
+    this.vaeChannels = channels === 8 || (channels !== 4 && this.vaeOutput === 'latent_parameters') ? 8 : 4;
+    this.textBatch = batchOf(find(text.inputs, 'input_ids'));
+    this.vaeBatch = batchOf(find(enc.inputs, 'sample'));
+    this.types = {
+      text: floatType(text.name, find(text.outputs, 'last_hidden_state'), 'last_hidden_state'),
+      sample: floatType(unet.name, find(unet.inputs, 'sample'), 'sample'),
+      states: floatType(unet.name, find(unet.inputs, 'encoder_hidden_states'), 'encoder_hidden_states'),
+      eps: floatType(unet.name, find(unet.outputs, 'out_sample'), 'out_sample'),
+      vaeIn: floatType(enc.name, find(enc.inputs, 'sample'), 'sample'),
+      vaeOut: floatType(enc.name, encOut, this.vaeOutput),
+      latentIn: floatType(dec.name, find(dec.inputs, 'latent_sample'), 'latent_sample'),
+      image: floatType(dec.name, find(dec.outputs, 'sample'), 'sample'),
+    };
+    this.placements = Object.fromEntries(SD_PARTS.map((p) => [p, sessions[p].placement.reason])) as Record<SdPart, string>;
+  }
+
+  static async load(o: SdModelsOptions): Promise<SdModels> {
+    const caps = o.caps ?? (await probeCapabilities());
+    const needsF16 = variantNeedsF16('sd-inpaint', o.dtype);
+    // Before any download: an fp16 variant on a device without shader-f16 is refused by name.
+    assertRunnable('sd-inpaint', o.dtype, { ...caps, shaderF16: caps.shaderF16 && o.gpu.hasF16 });
+    const { variant } = filesFor('sd-inpaint', o.dtype);
+    const tokenizer = await loadClipTokenizer(o.files);
+    const opened: Partial<Record<SdPart, ModelSession>> = {};
+    try {
+      // One at a time: peak memory is one file's bytes, and SwiftShader compiles faster alone.
+      for (const part of SD_PARTS) {
+        const path = variant.files[part].path;
+        const override = o.overrides?.[part];
+        const bytes = override ?? (await o.files.read(path));
+        const names = ioNames(spec.sessions[part]);
+        const dataFile = override ? null : await externalData(o.files, path);
+        opened[part] = await ModelSession.create(bytes, {
+          name: `sd-inpaint/${part} ${o.dtype}${override ? ' (override)' : ''}`,
+          ep: 'webgpu',
+          gpu: o.gpu,
+          caps,
+          needsF16: needsF16 && !override,
+          // The VAE encoder's output name differs between exports; checked in the constructor.
+          expect: part === 'vae_encoder' ? { inputs: names.inputs } : names,
+          preferredLayout: part === 'unet' ? 'NCHW' : undefined,
+          externalData: dataFile ?? undefined,
+        });
+      }
+      return new SdModels(opened as Record<SdPart, ModelSession>, tokenizer, o.dtype);
+    } catch (e) {
+      await Promise.all(Object.values(opened).map((s) => s.dispose().catch(() => undefined)));
+      throw e;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(Object.values(this.sessions).map((s) => s.dispose().catch(() => undefined)));
+  }
+}
+
+/** `<part>/model.onnx_data` beside the graph, when the folder has one (weights over 2 GB). */
+async function externalData(files: ModelFiles, path: string): Promise<{ path: string; data: string | Uint8Array }[] | null> {
+  const dataPath = `${path}_data`;
+  const name = dataPath.split('/').pop()!;
+  if (files.url) {
+    const head = await fetch(files.url(dataPath), { method: 'HEAD' }).catch(() => null);
+    const present = head?.ok && !head.headers.get('content-type')?.includes('text/html');
+    return present ? [{ path: name, data: files.url(dataPath) }] : null;
+  }
+  const bytes = await files.readOptional(dataPath);
+  return bytes ? [{ path: name, data: bytes }] : null;
+}
