@@ -7,13 +7,13 @@ import { packRef } from '../kernels/pack.ref.ts';
 import { DdimScheduler } from './ddim.ts';
 import type { UnetChannels } from './loop.ts';
 
-export interface LoopRefOptions {
+export interface LoopRefOptions<U = Float32Array> {
   scheduler?: DdimScheduler;
   steps: number;
   width: number;
   height: number;
   guidance: Guidance;
-  unet: (input: Float32Array, t: number) => Float32Array;
+  unet: (input: Float32Array, t: number) => U;
   unetChannels: UnetChannels;
   noise: Float32Array;
   mask?: Float32Array;
@@ -26,7 +26,8 @@ export interface LoopRefOptions {
   onStep?: (step: number, latents: Float32Array, predicted: Float32Array) => void;
 }
 
-export function runLoopRef(o: LoopRefOptions): Float32Array {
+/** The loop as a sequence of UNet calls: `pack` gives each step's UNet input, `finish` consumes its output. */
+function refSteps<U>(o: LoopRefOptions<U>) {
   const scheduler = o.scheduler ?? new DdimScheduler();
   const timesteps = scheduler.timesteps(o.steps);
   const plane = o.width * o.height;
@@ -35,17 +36,32 @@ export function runLoopRef(o: LoopRefOptions): Float32Array {
   const latents = (o.init ?? o.noise).slice(0, count);
   const predicted = new Float32Array(count);
   const first = o.startIndex ?? 0;
-  for (let k = first; k < o.steps; k++) {
-    const t = timesteps[k];
-    const packed = packRef(latents, o.unetChannels === 9 ? o.mask : undefined, o.unetChannels === 4 ? undefined : o.cond, plane, batch, o.guidance.kind === 'ip2p' ? [2] : []);
-    const eps = o.unet(packed, t);
-    const guided = guidanceRef(eps, count, o.guidance);
-    ddimStepRef(guided, latents, predicted, scheduler.stepCoefficients(t, o.steps));
-    if (o.blendSource && o.mask) {
-      const c = scheduler.noiseCoefficients(k + 1 < o.steps ? timesteps[k + 1] : -1);
-      blendRef(o.mask, o.blendSource, o.noise, latents, c.sqrtAlpha, c.sqrtOneMinusAlpha);
-    }
-    o.onStep?.(k - first + 1, latents, predicted);
-  }
-  return latents;
+  return {
+    latents,
+    ks: Array.from({ length: o.steps - first }, (_, i) => first + i),
+    t: (k: number) => timesteps[k],
+    pack: () => packRef(latents, o.unetChannels === 9 ? o.mask : undefined, o.unetChannels === 4 ? undefined : o.cond, plane, batch, o.guidance.kind === 'ip2p' ? [2] : []),
+    finish(k: number, eps: Float32Array) {
+      const guided = guidanceRef(eps, count, o.guidance);
+      ddimStepRef(guided, latents, predicted, scheduler.stepCoefficients(timesteps[k], o.steps));
+      if (o.blendSource && o.mask) {
+        const c = scheduler.noiseCoefficients(k + 1 < o.steps ? timesteps[k + 1] : -1);
+        blendRef(o.mask, o.blendSource, o.noise, latents, c.sqrtAlpha, c.sqrtOneMinusAlpha);
+      }
+      o.onStep?.(k - first + 1, latents, predicted);
+    },
+  };
+}
+
+export function runLoopRef(o: LoopRefOptions): Float32Array {
+  const s = refSteps(o);
+  for (const k of s.ks) s.finish(k, o.unet(s.pack(), s.t(k)));
+  return s.latents;
+}
+
+/** The same with an asynchronous UNet (e.g. an ORT session on the wasm CPU provider). */
+export async function runLoopRefAsync(o: LoopRefOptions<Promise<Float32Array>>): Promise<Float32Array> {
+  const s = refSteps(o);
+  for (const k of s.ks) s.finish(k, await o.unet(s.pack(), s.t(k)));
+  return s.latents;
 }

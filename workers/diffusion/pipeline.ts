@@ -14,7 +14,7 @@ import type { SdModels } from './models.ts';
 import type { EditPlan } from './plan.ts';
 import { type Prepared, prepare } from './prepare.ts';
 import { BufferScope } from './scope.ts';
-import { type TextStates, encodePrompts, tokenisePrompts } from './text.ts';
+import { type TextStates, encodePrompts, textModel, tokenisePrompts } from './text.ts';
 import type { DiffusionEvent, EditResult, Stage, StageTimes } from './types.ts';
 
 export interface RunHooks {
@@ -70,7 +70,7 @@ export async function runEdit(gpu: GpuContext, models: SdModels, plan: EditPlan,
   let text: TextStates | null = null;
   try {
     const pair = await stage('tokenize', () => tokenisePrompts(models, plan.settings.prompt, plan.settings.negativePrompt, plan.settings.maxChunks));
-    text = await stage('text', () => encodePrompts(models, scope, pair));
+    text = await stage('text', () => encodePrompts(textModel(models), scope, pair));
     const states = text.states;
     const prepared = await stage('encode', () => prepare(plan, models, scope, (feeds) => guard(models.sessions.vae_encoder.run(feeds))));
     let last = 0;

@@ -6,7 +6,8 @@
 import { Batch } from '../kernels/kernel.ts';
 import { ort } from '../runtime/ort.ts';
 import { f32Buffer, feedTensor } from './gpu-tensors.ts';
-import type { SdModels } from './models.ts';
+import type { ModelSession } from '../runtime/session.ts';
+import type { FloatType, SdModels } from './models.ts';
 import { CLIP_CONTEXT, type PromptPair, promptPair } from './prompt.ts';
 import type { BufferScope } from './scope.ts';
 
@@ -19,14 +20,23 @@ export interface TextStates {
   dispose(): void;
 }
 
+/** What encoding needs of the text encoder: the session, its fixed batch (null: any), the UNet's float type for the states. */
+export interface TextModel {
+  session: ModelSession;
+  batch: number | null;
+  states: FloatType;
+}
+
+export const textModel = (m: SdModels): TextModel => ({ session: m.sessions.text_encoder, batch: m.textBatch, states: m.types.states });
+
 /** Tokenises both prompts into one k (cap `maxChunks`). */
 export function tokenisePrompts(models: SdModels, prompt: string, negative: string, maxChunks: number): PromptPair {
   const t = models.tokenizer;
   return promptPair(t.encode(prompt), t.encode(negative), maxChunks, t.special);
 }
 
-export async function encodePrompts(models: SdModels, scope: BufferScope, pair: PromptPair): Promise<TextStates> {
-  const session = models.sessions.text_encoder;
+export async function encodePrompts(model: TextModel, scope: BufferScope, pair: PromptPair): Promise<TextStates> {
+  const session = model.session;
   const rows = 2 * pair.chunks;
   const ids = new Int32Array(rows * CLIP_CONTEXT);
   ids.set(pair.uncond, 0);
@@ -39,7 +49,7 @@ export async function encodePrompts(models: SdModels, scope: BufferScope, pair: 
     return out.last_hidden_state;
   };
   try {
-    const fixed = models.textBatch;
+    const fixed = model.batch;
     const gpu = scope.gpu;
     let buffer: GPUBuffer;
     let width: number;
@@ -62,7 +72,7 @@ export async function encodePrompts(models: SdModels, scope: BufferScope, pair: 
       });
     }
     const dims = [2, pair.chunks * CLIP_CONTEXT, width];
-    const states = feedTensor(batch, scope, buffer, dims, models.types.states, 'text states');
+    const states = feedTensor(batch, scope, buffer, dims, model.states, 'text states');
     batch.submit();
     return { states, pair, width, dispose: () => owned.splice(0).forEach((t) => t.dispose()) };
   } catch (e) {
