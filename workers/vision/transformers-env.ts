@@ -14,7 +14,7 @@ import { configureTransformers as configureFromStore } from '../../src/lib/model
 
 export interface ModelSourceConfig {
   /** The app's path: the model store, for models from `source`; 'fill-store' fetches missing files (and keeps transformers.js' ones). */
-  store?: { source: ModelSource; network?: 'never' | 'fill-store' };
+  store?: { source: ModelSource; network?: 'never' | 'fill-store'; /** OPFS folder of the profile (test models live apart). */ dir?: string | null };
   /** Without a store: folder holding `<model id>/…` in the transformers.js layout, e.g. '/models/fixtures/'. */
   localModelPath?: string;
   /** Without a store: let transformers.js fetch from the Hub (off by default: downloads belong to src/lib/models). */
@@ -37,7 +37,7 @@ export async function configureTransformers(config: ModelSourceConfig = {}): Pro
   const onnx = env.backends.onnx as { wasm?: { numThreads?: number } };
   if (onnx.wasm && config.wasmThreads !== undefined) onnx.wasm.numThreads = config.wasmThreads;
   if (config.store) {
-    const store = await ModelStore.open();
+    const store = await ModelStore.openIn(config.store.dir ?? null);
     // Every repository the manifest names, at its pinned revision, for either kind of device.
     const models = modelEntries(Object.keys(MANIFEST) as Role[], [{ shaderF16: false }, { shaderF16: true }]).map((e) => e.ref);
     const { source, network = 'never' } = config.store;
