@@ -42,6 +42,15 @@ const dir = mkdtempSync(join(tmpdir(), 'sd-bench-'));
 let failed = false;
 let server;
 let browser;
+// Interrupted: still close Chromium and delete the generated models (a full fp32 UNet is 3.4 GB).
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    await browser?.close().catch(() => {});
+    await server?.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(130);
+  });
+}
 try {
   const t0 = performance.now();
   for (const m of gen.generate({ ...options, out: dir })) console.log(`generated ${basename(m.path)} (${(m.modelBytes / 1e3).toFixed(0)} kB) + ${m.dataFile} (${(m.dataBytes / 1e6).toFixed(1)} MB)`);
