@@ -38,6 +38,15 @@ const api = {
   showImage: async (blob: Blob) => sendDisplayed(await working.show(blob)),
   applyEdit: async (edit: EditOp) => sendDisplayed(await working.apply(edit)),
   previewAdjust: async (adjustments: Partial<Adjustments>) => sendBack(await working.previewAdjust(adjustments)),
+  pixels: () => {
+    const p = working.pixels();
+    return Comlink.transfer(p, [p.data.buffer]);
+  },
+  maskAtImageSize: (mask: { data: Float32Array; width: number; height: number }) => {
+    const m = working.maskAtImageSize(mask);
+    return Comlink.transfer(m, [m.data.buffer]);
+  },
+  adopt: async (rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }) => sendDisplayed(await working.adopt(rgba)),
   analysisCopy: (maxSide: number) => sendBack(working.analysisCopy(maxSide)),
   encodeImage: (type: EncodeType, quality?: number) => working.encode(type, quality),
   closeImage: () => working.close(),

@@ -83,6 +83,21 @@ export class ImageWorker {
     return this.#plain((api) => api.previewAdjust(adjustments));
   }
 
+  /** The working image's RGBA8 pixels, transferred out of the worker. */
+  pixels(): Promise<{ data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }> {
+    return this.#plain((api) => api.pixels());
+  }
+
+  /** A mask plane resampled to the working image's size as 8-bit. */
+  maskAtImageSize(mask: { data: Float32Array; width: number; height: number }): Promise<{ data: Uint8Array; width: number; height: number }> {
+    return this.#plain((api) => api.maskAtImageSize(mask));
+  }
+
+  /** Makes generated pixels the working image (transferred in); returns display copies and history blobs. */
+  adopt(rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }): Promise<Applied> {
+    return this.#plain((api) => api.adopt(Comlink.transfer(rgba, [rgba.data.buffer])));
+  }
+
   /** A reduced copy of the working image (longest side ≤ maxSide) for the models that read it. */
   analysisCopy(maxSide: number): Promise<ImageBitmap> {
     return this.#plain((api) => api.analysisCopy(maxSide));

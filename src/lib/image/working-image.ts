@@ -121,6 +121,42 @@ export class WorkingImage {
     return this.#adjuster.adjust(this.#previewSource, adjustments);
   }
 
+  /** The working image's RGBA8 pixels (for the diffusion worker; the buffer is transferred, not copied). */
+  pixels(): { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number } {
+    const current = this.#require();
+    const ctx = new OffscreenCanvas(current.width, current.height).getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('OffscreenCanvas 2D is not available in this browser.');
+    ctx.drawImage(current, 0, 0);
+    const { data, width, height } = ctx.getImageData(0, 0, current.width, current.height);
+    return { data, width, height };
+  }
+
+  /** A mask plane (any size, f32 in [0, 1]) resampled to the working image's size as 8-bit (255 = edit). */
+  maskAtImageSize(mask: { data: Float32Array; width: number; height: number }): { data: Uint8Array; width: number; height: number } {
+    const { width, height } = this.#require();
+    const small = new Uint8ClampedArray(mask.width * mask.height * 4);
+    for (let i = 0; i < mask.data.length; i++) small[i * 4] = small[i * 4 + 3] = Math.round(Math.min(1, Math.max(0, mask.data[i])) * 255);
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new Error('OffscreenCanvas 2D is not available in this browser.');
+    const src = new OffscreenCanvas(mask.width, mask.height);
+    src.getContext('2d')!.putImageData(new ImageData(small, mask.width, mask.height), 0, 0);
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(src, 0, 0, width, height);
+    const rgba = ctx.getImageData(0, 0, width, height).data;
+    const out = new Uint8Array(width * height);
+    for (let i = 0; i < out.length; i++) out[i] = rgba[i * 4];
+    return { data: out, width, height };
+  }
+
+  /** Makes generated pixels (a diffusion result) the working image; returns it for display and history. */
+  async adopt(rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }): Promise<Applied> {
+    const result = await createImageBitmap(new ImageData(rgba.data, rgba.width, rgba.height));
+    const [image, thumb] = await Promise.all([encode(result, 'image/png'), thumbnail(result)]);
+    this.#replace(result);
+    return { ...(await this.#displayed()), image, thumbnail: thumb };
+  }
+
   /** A reduced copy for the models that read the image (they work at ≤ 1024 px). */
   analysisCopy(maxSide: number): ImageBitmap {
     return downscale(this.#require(), maxSide);
