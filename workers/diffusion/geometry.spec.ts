@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { editBox, featherFor, outpaintCanvas, strengthStart, workingSize } from './geometry.ts';
 
 describe('edit geometry', () => {
-  it('working size: 512 on the short side, long side capped at 768, multiples of 8', () => {
+  it('working size: 512 on the short side, long side capped at 768, multiples of 64', () => {
     expect(workingSize({ width: 1000, height: 1000 })).toEqual({ width: 512, height: 512 });
     expect(workingSize({ width: 300, height: 200 })).toEqual({ width: 768, height: 512 });
     expect(workingSize({ width: 3000, height: 1000 })).toEqual({ width: 768, height: 256 });
-    expect(workingSize({ width: 101, height: 77 })).toEqual({ width: 672, height: 512 });
-    expect(workingSize({ width: 90, height: 60 }, { short: 64, maxLong: 96 })).toEqual({ width: 96, height: 64 });
-    expect(() => workingSize({ width: 9, height: 9 }, { short: 60, maxLong: 96 })).toThrow(/multiples of 8/);
+    expect(workingSize({ width: 101, height: 77 })).toEqual({ width: 640, height: 512 }); // 671.6 → 640
+    expect(workingSize({ width: 90, height: 60 }, { short: 64, maxLong: 128 })).toEqual({ width: 128, height: 64 }); // 96 → 128 (round half up)
+    expect(workingSize({ width: 96, height: 80 }, { short: 64, maxLong: 128 })).toEqual({ width: 64, height: 64 });
+    expect(workingSize({ width: 90, height: 60 }, { short: 16, maxLong: 24, multiple: 8 })).toEqual({ width: 24, height: 16 });
+    expect(() => workingSize({ width: 9, height: 9 }, { short: 60, maxLong: 96 })).toThrow(/multiples of 64/);
   });
 
   it('box: the mask plus context and feather room, clamped to the image', () => {

@@ -15,13 +15,19 @@ export interface Size {
   height: number;
 }
 
-/** SD1.5 works at 512 on the short side; the long side is capped (memory grows with the area). */
+/**
+ * SD1.5 works at 512 on the short side; the long side is capped (memory grows with the area). Sides
+ * are multiples of 64: the UNet halves the latent grid three times and its exported graph concatenates
+ * skips without resizing, so latent sides must divide by 8 (a 10-wide grid fails at its first skip).
+ */
 export interface WorkingSize {
   short: number;
   maxLong: number;
+  /** Sides are multiples of this [64]. */
+  multiple?: number;
 }
 
-export const SD15_WORKING: Readonly<WorkingSize> = Object.freeze({ short: 512, maxLong: 768 });
+export const SD15_WORKING: Readonly<WorkingSize> = Object.freeze({ short: 512, maxLong: 768, multiple: 64 });
 
 export interface BoxOptions {
   /** Paste feather radius in image pixels (the box leaves room for 2× this around the mask). */
@@ -64,12 +70,13 @@ export function editBox(image: Size, bounds: Rect, o: BoxOptions): Rect {
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
-/** The box's size at the working resolution: `short` on the short side unless the long side passes `maxLong`; multiples of 8. */
+/** The box's size at the working resolution: `short` on the short side unless the long side passes `maxLong`; multiples of `multiple`. */
 export function workingSize(box: Size, w: WorkingSize = SD15_WORKING): Size {
-  if (w.short % 8 || w.maxLong % 8 || w.short < 8 || w.maxLong < w.short) throw new RangeError(`working size ${w.short}/${w.maxLong}: multiples of 8 with maxLong ≥ short`);
+  const m = w.multiple ?? 64;
+  if (m % 8 || w.short % m || w.maxLong % m || w.short < m || w.maxLong < w.short) throw new RangeError(`working size ${w.short}/${w.maxLong}: multiples of ${m} (itself a multiple of 8) with maxLong ≥ short`);
   let scale = w.short / Math.min(box.width, box.height);
   if (Math.max(box.width, box.height) * scale > w.maxLong) scale = w.maxLong / Math.max(box.width, box.height);
-  const snap = (v: number) => Math.min(w.maxLong, Math.max(8, Math.round((v * scale) / 8) * 8));
+  const snap = (v: number) => Math.min(w.maxLong, Math.max(m, Math.round((v * scale) / m) * m));
   return { width: snap(box.width), height: snap(box.height) };
 }
 
