@@ -4,7 +4,7 @@
  * a lost device or an out-of-memory error by dropping the device and everything on it, so the next
  * edit starts on a fresh device with fresh sessions.
  */
-import { MANIFEST, filesFor, variantFor } from '../../models/manifest.ts';
+import { filesFor, variantFor } from '../../models/manifest.ts';
 import { GpuContext, GpuError } from '../gpu/context.ts';
 import { describeGpu, probeCapabilities } from '../runtime/capabilities.ts';
 import { ModelRuntimeError } from '../runtime/errors.ts';
@@ -95,10 +95,12 @@ export class DiffusionEngine {
     await this.#ensure();
   }
 
-  /** Simulates a lost device (device.destroy()), for tests and drills. */
+  /** Simulates a lost device (device.destroy()) and resolves once the loss is seen, for tests and drills. */
   async loseDevice(): Promise<void> {
     const ready = await this.#ready?.catch(() => null);
-    ready?.gpu.device.destroy();
+    if (!ready) return;
+    ready.gpu.device.destroy();
+    await ready.gpu.lost;
   }
 
   /** Cancels everything, then frees the sessions and the device. */
@@ -122,7 +124,7 @@ export class DiffusionEngine {
       let ready: Ready | null = null;
       try {
         signal.throwIfAborted();
-        const edit = plan();
+        const edit = planned(plan);
         const t0 = performance.now();
         const loaded = this.#ready !== null;
         ready = await this.#ensure();
@@ -199,7 +201,16 @@ export class DiffusionEngine {
     if (e instanceof DiffusionError) return e;
     if (e instanceof ModelRuntimeError) return new DiffusionError(e.code === 'shader-f16' || e.code === 'no-webgpu' ? 'unsupported' : e.code === 'fetch-failed' || e.code === 'io-mismatch' ? 'model-files' : 'failed', message, { cause: e });
     if (e instanceof GpuError && e.kind === 'unsupported') return new DiffusionError('unsupported', message, { cause: e });
-    return new DiffusionError('failed', `${MANIFEST['sd-inpaint'].id}: ${message}`, { cause: e });
+    return new DiffusionError('failed', `The edit failed: ${message}`, { cause: e });
+  }
+}
+
+/** Runs the CPU planning; whatever it refuses is the request's fault. */
+function planned(plan: () => EditPlan): EditPlan {
+  try {
+    return plan();
+  } catch (e) {
+    throw e instanceof DiffusionError ? e : new DiffusionError('bad-request', messageOf(e), { cause: e });
   }
 }
 
