@@ -46,6 +46,10 @@ export class Assistant {
     return this.#config !== null;
   }
 
+  get config(): AssistantConfig | null {
+    return this.#config;
+  }
+
   /**
    * Plans an instruction against `image` (a display-size copy; the caller keeps ownership) and, for
    * local edits, finds the region. Returns the finished turn.

@@ -6,7 +6,8 @@ import { NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/
 import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
-import { Assistant } from './assistant.svelte.ts';
+import { Assistant, type AssistantTurn } from './assistant.svelte.ts';
+import { DiffusionError, DiffusionWorker } from '../../../workers/diffusion/client.ts';
 import { maskOverlay } from './mask-overlay.ts';
 
 /** Longest side of the copy the models read. */
@@ -45,6 +46,11 @@ export class Editor {
   readonly assistant = new Assistant();
   /** The region the last local plan found, tinted for display, and what made it. */
   region = $state.raw<{ overlay: ImageBitmap; method: string; coverage: number } | null>(null);
+
+  /** Step progress of a running generation. */
+  progress = $state<{ step: number; total: number; eta: number } | null>(null);
+  #diffusion: DiffusionWorker | null = null;
+  #generation: AbortController | null = null;
 
   /** Set by the page: opens the place where the person can delete projects to free space. */
   onmanagestorage: (() => void) | null = null;
@@ -210,6 +216,50 @@ export class Editor {
     }
   }
 
+  /**
+   * Generates the edit a local plan describes: SD1.5 inpainting of the found region at full
+   * resolution, pasted back, and kept as a history entry with its instruction and settings.
+   */
+  async generate(turn: AssistantTurn, settings: { steps?: number; guidanceScale?: number; seed?: number; harmonise?: boolean } = {}): Promise<void> {
+    const plan = turn.plan;
+    const mask = turn.mask?.mask;
+    const config = this.assistant.config;
+    if (!plan || !mask || !config) return;
+    await this.#task('Generating', async () => {
+      this.#diffusion ??= new DiffusionWorker(config.models);
+      const controller = new AbortController();
+      this.#generation = controller;
+      // The VLM and the UNet never need to be resident together.
+      await this.assistant.releaseLanguage();
+      const [image, fullMask] = await Promise.all([this.worker.pixels(), this.worker.maskAtImageSize(mask)]);
+      const prompt = plan.prompt || plan.targetDescription || plan.expressive || plan.instruction;
+      try {
+        const result = await this.#diffusion.inpaint(
+          { image, mask: fullMask, prompt, ...settings },
+          { signal: controller.signal, onEvent: (e) => e.type === 'step' && (this.progress = { step: e.step, total: e.total, eta: e.eta }) },
+        );
+        const applied = await this.worker.adopt(result.image);
+        const params = { prompt, seed: result.meta.seed, steps: result.meta.settings.steps, guidance: result.meta.settings.guidanceScale, mask: turn.mask?.method ?? 'unknown' };
+        try {
+          await this.project.commit({ op: 'inpaint', params, instruction: turn.instruction, image: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height });
+        } catch (e) {
+          await this.#discard(applied);
+          throw e;
+        }
+        this.#show(applied, this.project.image, false);
+      } finally {
+        this.progress = null;
+        this.#generation = null;
+      }
+    });
+    void this.refreshStorage();
+  }
+
+  /** Stops a running generation within one step; nothing of it is kept. */
+  cancelGenerate(): void {
+    this.#generation?.abort();
+  }
+
   clearRegion(): void {
     this.#setRegion(null);
   }
@@ -267,6 +317,9 @@ export class Editor {
     this.cancelAdjust();
     this.#setRegion(null);
     this.assistant.dispose();
+    this.#generation?.abort();
+    this.#diffusion?.dispose();
+    this.#diffusion = null;
     this.bitmap?.close();
     this.preview?.close();
     this.bitmap = null;
@@ -343,7 +396,11 @@ export class Editor {
   }
 
   #report(e: unknown, label: string): void {
-    if (e instanceof ImageInputError) {
+    if (e instanceof Error && e.name === 'AbortError') {
+      this.notices.info(`${label} stopped`, 'Nothing was changed.');
+    } else if (e instanceof DiffusionError) {
+      this.notices.error(`${label} failed`, e.message);
+    } else if (e instanceof ImageInputError) {
       const actions = [];
       if (e.code === 'too-large' && this.#lastFile) {
         const file = this.#lastFile;

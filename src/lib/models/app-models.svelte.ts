@@ -82,10 +82,13 @@ export class AppModels {
       const runtime = this.#options.runtime ?? Object.values(ORT_WASM_PATHS);
       const dir = storeDir(profile);
       if (!this.#stores.has(dir)) this.#stores.set(dir, (this.#options.openStore ?? ModelStore.openIn)(dir));
+      // Exact sizes come from same-origin HEADs; offline there is nothing to ask (and an installed
+      // editor must open with no request), so the manifest's listing sizes stand.
+      const online = globalThis.navigator?.onLine !== false;
       const [store, , runtimeBytes] = await Promise.all([
         this.#stores.get(dir)!,
-        sameOrigin(profile) ? this.#measure(entries, profile) : null,
-        this.runtimeBytes === null ? this.#sumHeads(runtime) : this.runtimeBytes,
+        online && sameOrigin(profile) ? this.#measure(entries, profile) : null,
+        this.runtimeBytes === null && online ? this.#sumHeads(runtime) : this.runtimeBytes,
       ]);
       if (generation !== this.#generation || this.#disposed) return;
       this.runtimeBytes = runtimeBytes;
