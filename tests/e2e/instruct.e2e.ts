@@ -19,13 +19,18 @@ async function installTestModels(page: Page): Promise<void> {
 
 async function send(page: Page, text: string): Promise<void> {
   const box = page.locator('#instruction');
+  const before = await page.getByTestId('reply').count();
   await box.fill(text);
   await box.press('Enter');
-  await page.waitForFunction(() => {
-    const replies = document.querySelectorAll('[data-testid="reply"]');
-    const last = replies[replies.length - 1];
-    return last && !/thinking…|finding the region…/.test(last.textContent ?? '');
-  }, null, { timeout: 120_000 });
+  await page.waitForFunction(
+    (n) => {
+      const replies = document.querySelectorAll('[data-testid="reply"]');
+      const last = replies[replies.length - 1];
+      return replies.length > n && !/thinking…|finding the region…/.test(last.textContent ?? '');
+    },
+    before,
+    { timeout: 120_000 },
+  );
 }
 
 describe('instructions with the test models: plan, adjust, region', () => {
@@ -76,6 +81,52 @@ describe('instructions with the test models: plan, adjust, region', () => {
     // The reply is shown as text: the conversation keeps both turns.
     expect(await s.page.getByTestId('reply').count()).toBe(2);
   });
+
+  it('generates the edit for a found region with progress, pastes it back and keeps it in history', async () => {
+    // A mosaic the test CLIPSeg finds regions in (on flat colours it finds none).
+    const png = await s.page.evaluate(async () => {
+      const c = new OffscreenCanvas(320, 240);
+      const g = c.getContext('2d')!;
+      for (let y = 0; y < 240; y += 8)
+        for (let x = 0; x < 320; x += 8) {
+          g.fillStyle = `hsl(${(x * 7 + y * 13) % 360} 80% ${30 + ((x + y) % 50)}%)`;
+          g.fillRect(x, y, 8, 8);
+        }
+      return Array.from(new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer()));
+    });
+    await dropFile(s.page, Buffer.from(png), 'mosaic.png', 'image/png');
+    await expectImageSize(s.page, '320x240');
+    await idle(s.page);
+    await send(s.page, 'replace the cookies with candles');
+    await s.page.getByTestId('region').waitFor({ timeout: 30_000 });
+    await s.screenshot('52-region');
+    // Hide the tint so the comparison sees only the image.
+    await s.page.getByTestId('region').getByRole('button', { name: 'Hide' }).click();
+    await s.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const before = await s.page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
+      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)).reduce((a, b) => a + b, 0);
+    });
+    await s.page.getByLabel('Steps').fill('4');
+    await s.page.getByLabel('Seed').fill('1234');
+    await s.page.getByRole('button', { name: 'Generate' }).click();
+    // The first edit loads the SD fixtures and compiles their shaders (tens of seconds on SwiftShader).
+    await s.page.getByTestId('progress').waitFor({ timeout: 150_000 });
+    await s.screenshot('53-generating');
+    await idle(s.page);
+    expect(await s.page.locator('[role="alert"]').count()).toBe(0);
+    expect(await historyCount(s.page)).toBe(2);
+    const entry = s.page.locator('[data-testid="history-entry"]').nth(1);
+    expect(await entry.textContent()).toContain('Edited region');
+    expect(await entry.textContent()).toContain('replace the cookies with candles');
+    const after = await s.page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
+      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)).reduce((a, b) => a + b, 0);
+    });
+    // Test models: the pixels change (meaninglessly) inside the region.
+    expect(after).not.toBe(before);
+    await s.screenshot('54-generated');
+  }, 300_000);
 
   it('never reached the network', () => {
     expect(s.external).toEqual([]);

@@ -21,6 +21,8 @@ export interface AssistantConfig {
   models: ModelSourceConfig;
   /** 'wasm' on a software WebGPU adapter, where the CPU path is much faster. */
   device: 'webgpu' | 'wasm' | 'auto';
+  /** SD's working size; the test models use a small one so a whole edit takes seconds. */
+  working?: { short: number; maxLong: number; multiple?: number };
 }
 
 /**

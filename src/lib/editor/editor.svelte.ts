@@ -221,12 +221,14 @@ export class Editor {
    * resolution, pasted back, and kept as a history entry with its instruction and settings.
    */
   async generate(turn: AssistantTurn, settings: { steps?: number; guidanceScale?: number; seed?: number; harmonise?: boolean } = {}): Promise<void> {
-    const plan = turn.plan;
-    const mask = turn.mask?.mask;
+    // Plain copies: the turn is reactive state, and proxies cannot cross to a worker.
+    const plan = turn.plan && ($state.snapshot(turn.plan) as typeof turn.plan);
+    const plane = turn.mask?.mask;
+    const mask = plane && { data: plane.data, width: plane.width, height: plane.height };
     const config = this.assistant.config;
     if (!plan || !mask || !config) return;
     await this.#task('Generating', async () => {
-      this.#diffusion ??= new DiffusionWorker(config.models);
+      this.#diffusion ??= new DiffusionWorker({ ...config.models, working: config.working });
       const controller = new AbortController();
       this.#generation = controller;
       // The VLM and the UNet never need to be resident together.
