@@ -13,6 +13,7 @@ import { fixtureBytes, sdFixtureUrl } from '../runtime/test-models.ts';
 import { DiffusionEngine } from './engine.ts';
 import { folderFiles } from './files.ts';
 import { runLoopRefAsync } from './loop.ref.ts';
+import { BufferScope } from './scope.ts';
 import { CLIP_CONTEXT, promptPair } from './prompt.ts';
 import { differing, discMask, testPicture, untouchedOutside } from './testing/images.ts';
 import { loadClipTokenizer } from './tokenizer.ts';
@@ -128,6 +129,7 @@ describe('diffusion engine on the fixture models', () => {
     expect(a.meta.seed).toBe(3);
     expect(differing(a.image.data, picture.data)).toBeGreaterThan(200);
     expect(differing(a.image.data, b.image.data)).toBe(0);
+    expect(BufferScope.live).toBe(0); // every pooled buffer went back after each edit
   });
 
   it('outpaints: the canvas grows, the new area is generated, the original stays beyond the seam', async () => {

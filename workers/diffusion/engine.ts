@@ -15,6 +15,7 @@ import { SD15_WORKING, type WorkingSize } from './geometry.ts';
 import { type SdDtype, SdModels, type SdPart } from './models.ts';
 import { type EditPlan, planGenerate, planInpaint, planOutpaint } from './plan.ts';
 import { type Capture, deviceLostError, runEdit } from './pipeline.ts';
+import { BufferScope } from './scope.ts';
 import type { DiffusionEvent, EditResult, GenerateRequest, InpaintRequest, OutpaintRequest } from './types.ts';
 
 export interface EngineConfig extends ModelSourceConfig {
@@ -41,6 +42,8 @@ export interface EngineStatus {
   placements: Record<string, string> | null;
   /** Devices dropped after a loss or an out-of-memory error. */
   recoveries: number;
+  /** Pooled GPU buffers edits hold now: 0 between edits, whatever the last one did. */
+  buffersHeld: number;
 }
 
 interface Ready {
@@ -86,8 +89,9 @@ export class DiffusionEngine {
 
   async status(): Promise<EngineStatus> {
     const ready = await this.#ready?.catch(() => null);
-    if (!ready || ready.lost) return { loaded: false, dtype: null, gpu: null, placements: null, recoveries: this.#recoveries };
-    return { loaded: true, dtype: ready.models.dtype, gpu: ready.gpuName, placements: ready.models.placements, recoveries: this.#recoveries };
+    const common = { recoveries: this.#recoveries, buffersHeld: BufferScope.live };
+    if (!ready || ready.lost) return { loaded: false, dtype: null, gpu: null, placements: null, ...common };
+    return { loaded: true, dtype: ready.models.dtype, gpu: ready.gpuName, placements: ready.models.placements, ...common };
   }
 
   /** Loads the device and the models now (otherwise the first edit does). */

@@ -150,6 +150,23 @@ describe('diffusion loop driver', () => {
     expect(steps).toBe(3);
   });
 
+  it('starts part-way through the schedule from given latents (strength), matching the CPU loop', async () => {
+    const c = cases[0];
+    const plane = c.width * c.height;
+    const init = randomF32(4 * plane, rng(99));
+    const initBuffer = gpu.upload(init);
+    const events: LoopProgress[] = [];
+    const { latents, calls, cpu } = await gpuLoop(c, { startIndex: 14, init: initBuffer, onProgress: (e) => events.push(e) });
+    gpu.release(initBuffer);
+    expect(calls).toBe(6);
+    expect(events.map((e) => `${e.step}/${e.total}`)).toEqual(['1/6', '2/6', '3/6', '4/6', '5/6', '6/6']);
+    expect(events.map((e) => e.t)).toEqual(new DdimScheduler().timesteps(20).slice(14));
+    const batch = 2;
+    const expected = runLoopRef({ steps: 20, startIndex: 14, init, width: c.width, height: c.height, guidance: c.guidance, unetChannels: 9, unet: standinUnetRef(c.width, c.height, 9, batch), noise: cpu.noise, mask: cpu.mask, cond: cpu.cond, blendSource: cpu.source });
+    expectClose(latents, expected, 1e-4);
+    await expect(gpuLoop(c, { startIndex: 20 })).rejects.toThrow(/startIndex/);
+  });
+
   it('rejects inconsistent inputs before touching the GPU', async () => {
     const noise = gpu.upload(new Float32Array(4));
     const base = { gpu, steps: 2, width: 1, height: 1, guidance: { kind: 'none' } as const, unet: () => noise, noise };

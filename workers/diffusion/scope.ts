@@ -3,19 +3,18 @@ import type { GpuContext } from '../gpu/context.ts';
 import { STORAGE } from '../kernels/kernel.ts';
 
 export class BufferScope {
+  static #live = 0;
   #held = new Set<GPUBuffer>();
+
+  /** Buffers held by every scope of this worker (0 between edits). */
+  static get live(): number {
+    return BufferScope.#live;
+  }
 
   constructor(readonly gpu: GpuContext) {}
 
-  /** Buffers held now (the engine's tests assert 0 after every edit). */
-  get held(): number {
-    return this.#held.size;
-  }
-
   acquire(byteLength: number, label: string): GPUBuffer {
-    const buffer = this.gpu.acquire(byteLength, STORAGE(), label);
-    this.#held.add(buffer);
-    return buffer;
+    return this.adopt(this.gpu.acquire(byteLength, STORAGE(), label));
   }
 
   upload(data: ArrayBufferView, label: string): GPUBuffer {
@@ -26,12 +25,14 @@ export class BufferScope {
 
   /** Takes over a pool buffer acquired elsewhere (the loop's result latents). */
   adopt(buffer: GPUBuffer): GPUBuffer {
+    if (!this.#held.has(buffer)) BufferScope.#live++;
     this.#held.add(buffer);
     return buffer;
   }
 
   releaseAll(): void {
     for (const b of this.#held) this.gpu.release(b);
+    BufferScope.#live -= this.#held.size;
     this.#held.clear();
   }
 }

@@ -67,6 +67,13 @@ describe('diffusion worker', () => {
     expect(differing(result.image.data, first.image.data)).toBeGreaterThan(50);
   });
 
+  it('runs the tail of the schedule from the noised source with strength < 1', async () => {
+    const result = await worker.inpaint({ ...request, steps: 4, strength: 0.5 });
+    expect(result.meta.timesteps).toEqual([251, 1]);
+    expect(differing(result.image.data, picture.data)).toBeGreaterThan(50);
+    expect(differing(result.image.data, first.image.data)).toBeGreaterThan(50);
+  });
+
   it('caps a prompt at 4 chunks and says how much was dropped', async () => {
     const result = await worker.inpaint({ ...request, prompt: words(320), steps: 1 });
     expect(result.meta.prompt.chunks).toBe(4);
@@ -90,6 +97,7 @@ describe('diffusion worker', () => {
     expect(error!.code).toBe('cancelled');
     expect(error!.name).toBe('AbortError');
     expect(Math.max(...steps)).toBeLessThanOrEqual(3); // the step in flight may finish, no more
+    expect((await worker.status()).buffersHeld).toBe(0); // everything went back to the pool
     const after = await worker.inpaint(request);
     expect(differing(after.image.data, first.image.data)).toBe(0);
   });
