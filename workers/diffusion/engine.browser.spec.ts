@@ -12,9 +12,10 @@ import { ModelSession } from '../runtime/session.ts';
 import { fixtureBytes, sdFixtureUrl } from '../runtime/test-models.ts';
 import { DiffusionEngine } from './engine.ts';
 import { folderFiles } from './files.ts';
+import { pasteReach } from './finish.ts';
 import { runLoopRefAsync } from './loop.ref.ts';
-import { BufferScope } from './scope.ts';
 import { CLIP_CONTEXT, promptPair } from './prompt.ts';
+import { BufferScope } from './scope.ts';
 import { differing, discMask, testPicture, untouchedOutside } from './testing/images.ts';
 import { loadClipTokenizer } from './tokenizer.ts';
 import type { DiffusionEvent } from './types.ts';
@@ -116,7 +117,9 @@ describe('diffusion engine on the fixture models', () => {
     previews.forEach((p, k) => expectClose(p.rgba, new Uint8Array(predicted[k].buffer), 2));
 
     // Pixels beyond the feathered mask come back byte for byte; the masked area changed.
-    const kept = untouchedOutside(picture, result.image, mask, meta.feather);
+    const reach = pasteReach(meta.box, meta.working, meta.feather);
+    expect(reach).toBeLessThanOrEqual(2 * meta.feather + 6);
+    const kept = untouchedOutside(picture, result.image, mask, reach);
     expect(kept.checked).toBeGreaterThan(W * H * 0.5);
     expect(kept.first).toBeNull();
     expect(differing(picture.data, result.image.data)).toBeGreaterThan(200);
@@ -137,11 +140,12 @@ describe('diffusion engine on the fixture models', () => {
     const m = result.meta;
     expect([result.image.width, result.image.height]).toEqual([W + 16, H + 8]);
     expect(m.settings.harmonise).toBe(0.5);
-    const reach = 2 * m.feather + 1;
+    const reach = pasteReach(m.box, m.working, m.feather);
+    expect(reach).toBeLessThanOrEqual(2 * m.feather + 6);
     let same = 0;
     let checked = 0;
-    for (let y = 0; y < H - reach; y++) {
-      for (let x = reach; x < W; x++) {
+    for (let y = 0; y < H - reach - 1; y++) {
+      for (let x = reach + 1; x < W; x++) {
         checked++;
         const a = (y * W + x) * 4;
         const b = (y * (W + 16) + x + 16) * 4;

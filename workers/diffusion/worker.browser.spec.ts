@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiffusionError, DiffusionWorker, type DiffusionEvent, type EditResult } from './client.ts';
 import { contractModels } from './testing/contract-models.ts';
+import { pasteReach } from './finish.ts';
 import { differing, discMask, testPicture, untouchedOutside } from './testing/images.ts';
 
 const [W, H] = [128, 72];
@@ -45,7 +46,7 @@ describe('diffusion worker', () => {
     expect(result.meta.previewReadbacks).toBe(3);
     expect(result.meta.times.steps.length).toBe(6);
     // Bitmap in: the same bytes as RGBA in (opaque pixels), so the edit is byte-identical beyond the feather.
-    const kept = untouchedOutside(picture, result.image, softMask, result.meta.feather);
+    const kept = untouchedOutside(picture, result.image, softMask, pasteReach(result.meta.box, result.meta.working, result.meta.feather));
     expect(kept.checked).toBeGreaterThan(W * H * 0.5);
     expect(kept.first).toBeNull();
   });

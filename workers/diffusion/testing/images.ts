@@ -25,13 +25,12 @@ export function discMask(width: number, height: number, cx: number, cy: number, 
 }
 
 /**
- * Pixels whose distance to every mask pixel ≥ 0.5 exceeds 2·feather + 1 (beyond the dilated and
- * feathered paste mask): they must come back byte for byte. Returns how many were checked and the
- * first that differs.
+ * Pixels farther than `reach` (Chebyshev) from every mask pixel ≥ 0.5 — beyond the dilated and
+ * feathered paste mask (finish.ts `pasteReach`): they must come back byte for byte. Returns how
+ * many were checked and the first that differs.
  */
-export function untouchedOutside(before: RgbaImage, after: RgbaImage, mask: Float32Array, feather: number): { checked: number; changed: number; first: string | null } {
+export function untouchedOutside(before: RgbaImage, after: RgbaImage, mask: Float32Array, reach: number): { checked: number; changed: number; first: string | null } {
   const { width, height } = before;
-  const reach = 2 * feather + 1;
   const hard: [number, number][] = [];
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) if (mask[y * width + x] >= 0.5) hard.push([x, y]);
   let checked = 0;
