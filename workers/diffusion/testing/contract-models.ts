@@ -23,23 +23,33 @@ export function contractUnet(seed = 11): Uint8Array {
   return g.toModel();
 }
 
+/** Batch axis of a contract model: symbolic, or fixed at 1 as some exports have it. */
+export type Batch = 'batch_size' | 1;
+
 /** input_ids int32 [B, 77] → last_hidden_state [B, 77, 768] (per token and position), pooler_output [B, 768]. */
-export function contractTextEncoder(seed = 12): Uint8Array {
+export function contractTextEncoder(seed = 12, batch: Batch = 'batch_size'): Uint8Array {
   const g = new Graph('contract_text', { weights: seededWeights(seed) });
-  const ids = g.input('input_ids', 'int32', ['batch_size', 77]);
+  const ids = g.input('input_ids', 'int32', [batch, 77]);
   const x = g.op('Unsqueeze', [g.op('Cast', [ids], { to: 1 }), g.i64([2])]); // [B, 77, 1]
   const hidden = g.op('Sin', [g.op('Add', [g.op('Mul', [x, g.weight('token', [TEXT], 0.01)]), g.weight('position', [77, TEXT], 1)])]);
-  g.output('last_hidden_state', 'float32', ['batch_size', 77, TEXT], hidden);
-  g.output('pooler_output', 'float32', ['batch_size', TEXT], g.op('ReduceMean', [hidden], { axes: [1], keepdims: 0 }));
+  g.output('last_hidden_state', 'float32', [batch, 77, TEXT], hidden);
+  g.output('pooler_output', 'float32', [batch, TEXT], g.op('ReduceMean', [hidden], { axes: [1], keepdims: 0 }));
   return g.toModel();
 }
 
-/** sample [B, 3, H, W] → latent_sample [B, 4, H/8, W/8]: one 8×8 stride-8 convolution. */
-export function contractVaeEncoder(seed = 13): Uint8Array {
+/**
+ * sample [B, 3, H, W] → latent_sample [B, 4, H/8, W/8]: one 8×8 stride-8 convolution. With
+ * `parameters`, optimum's layout instead: latent_parameters [B, 8, h, w], the same 4 mean channels
+ * (same seeded weights) followed by 4 "log-variance" channels that must be ignored.
+ */
+export function contractVaeEncoder(seed = 13, o: { batch?: Batch; parameters?: boolean } = {}): Uint8Array {
   const g = new Graph('contract_vae_encoder', { weights: seededWeights(seed) });
-  const sample = g.input('sample', 'float32', ['batch_size', 3, 'height', 'width']);
-  const out = g.op('Conv', [sample, g.weight('conv', [4, 3, 8, 8], 0.1), g.weight('bias', [4], 0.1)], { strides: [8, 8] });
-  g.output('latent_sample', 'float32', ['batch_size', 4, 'latent_height', 'latent_width'], out);
+  const batch = o.batch ?? 'batch_size';
+  const sample = g.input('sample', 'float32', [batch, 3, 'height', 'width']);
+  const channels = o.parameters ? 8 : 4;
+  // No bias: the seeded stream then gives both layouts the same first four output channels.
+  const out = g.op('Conv', [sample, g.weight('conv', [channels, 3, 8, 8], 0.1)], { strides: [8, 8] });
+  g.output(o.parameters ? 'latent_parameters' : 'latent_sample', 'float32', [batch, channels, 'latent_height', 'latent_width'], out);
   return g.toModel();
 }
 
