@@ -8,6 +8,7 @@ import { filesFor, variantFor } from '../../models/manifest.ts';
 import { GpuContext, GpuError } from '../gpu/context.ts';
 import { describeGpu, probeCapabilities } from '../runtime/capabilities.ts';
 import { ModelRuntimeError } from '../runtime/errors.ts';
+import { Residency } from '../runtime/residency.ts';
 import { type ModelSourceConfig, configureTransformers } from '../vision/transformers-env.ts';
 import { DiffusionError, OOM, messageOf } from './errors.ts';
 import { type ModelFiles, folderFiles, readerFiles } from './files.ts';
@@ -27,6 +28,8 @@ export interface EngineConfig extends ModelSourceConfig {
   overrides?: Partial<Record<SdPart, Uint8Array>>;
   /** SD's working size [512 short side, 768 long side]. */
   working?: WorkingSize;
+  /** GPU memory budget for the SD sessions (runtime Residency) [DEFAULT_GPU_BUDGET, 6 GB]. */
+  gpuBudget?: number;
 }
 
 export interface EditHooks {
@@ -166,7 +169,8 @@ export class DiffusionEngine {
     const dtype: SdDtype = this.config.dtype ?? (variantFor('sd-inpaint', { shaderF16: gpu.hasF16 }) === 'fp16' ? 'fp16' : 'fp32');
     try {
       const files = await this.#files(dtype);
-      const models = await SdModels.load({ gpu, files, dtype, overrides: this.config.overrides, caps });
+      const residency = new Residency({ budget: this.config.gpuBudget, conflicts: [] });
+      const models = await SdModels.load({ gpu, files, dtype, overrides: this.config.overrides, caps, residency });
       const ready: Ready = { gpu, models, lost: false, gpuName: describeGpu(caps) };
       void gpu.lost.then(() => (ready.lost = true));
       return ready;
@@ -203,11 +207,19 @@ export class DiffusionEngine {
       return new DiffusionError('out-of-memory', `The GPU ran out of memory for this edit (${message}). The models and buffers were released; try a smaller region, fewer prompt chunks, or close other GPU-heavy pages.`, { cause: e });
     }
     if (e instanceof DiffusionError) return e;
-    if (e instanceof ModelRuntimeError) return new DiffusionError(e.code === 'shader-f16' || e.code === 'no-webgpu' ? 'unsupported' : e.code === 'fetch-failed' || e.code === 'io-mismatch' ? 'model-files' : 'failed', message, { cause: e });
+    if (e instanceof ModelRuntimeError) return new DiffusionError(RUNTIME_CODES[e.code] ?? 'failed', message, { cause: e });
     if (e instanceof GpuError && e.kind === 'unsupported') return new DiffusionError('unsupported', message, { cause: e });
     return new DiffusionError('failed', `The edit failed: ${message}`, { cause: e });
   }
 }
+
+const RUNTIME_CODES: Partial<Record<ModelRuntimeError['code'], DiffusionError['code']>> = {
+  'shader-f16': 'unsupported',
+  'no-webgpu': 'unsupported',
+  'over-budget': 'out-of-memory',
+  'fetch-failed': 'model-files',
+  'io-mismatch': 'model-files',
+};
 
 /** Runs the CPU planning; whatever it refuses is the request's fault. */
 function planned(plan: () => EditPlan): EditPlan {

@@ -5,10 +5,12 @@
  * text and VAE encoders take a batch, and the VAE encoder's output (`latent_sample`, 4 channels, or
  * optimum's `latent_parameters`, 8: mean then log-variance).
  */
-import type { GpuContext } from '../gpu/context.ts';
+import { estimate } from '../../models/gpu-memory.ts';
 import { MANIFEST, filesFor, ioNames } from '../../models/manifest.ts';
+import type { GpuContext } from '../gpu/context.ts';
 import { type Capabilities, assertRunnable, probeCapabilities, variantNeedsF16 } from '../runtime/capabilities.ts';
 import type { IoInfo } from '../runtime/feeds.ts';
+import type { Residency } from '../runtime/residency.ts';
 import { ModelSession } from '../runtime/session.ts';
 import { DiffusionError } from './errors.ts';
 import type { ModelFiles } from './files.ts';
@@ -26,6 +28,8 @@ export interface SdModelsOptions {
   /** Replacement file bytes per part (tests: a small contract UNet). */
   overrides?: Partial<Record<SdPart, Uint8Array>>;
   caps?: Capabilities;
+  /** Load under this budget (keys `sd-inpaint/<part>`, sizes from models/gpu-memory.ts); disposal then goes through it. */
+  residency?: Residency;
 }
 
 const spec = MANIFEST['sd-inpaint'];
@@ -55,6 +59,7 @@ export class SdModels {
     readonly sessions: Record<SdPart, ModelSession>,
     readonly tokenizer: ClipTokens,
     readonly dtype: SdDtype,
+    private readonly residency?: Residency,
   ) {
     const { text_encoder: text, unet, vae_encoder: enc, vae_decoder: dec } = sessions;
     this.vaeOutput = enc.outputs.map((o) => o.name).find((n) => VAE_OUTPUTS.includes(n)) ?? '';
@@ -90,10 +95,11 @@ export class SdModels {
       for (const part of SD_PARTS) {
         const path = variant.files[part].path;
         const override = o.overrides?.[part];
-        const bytes = override ?? (await o.files.read(path));
         const names = ioNames(spec.sessions[part]);
-        const dataFile = override ? null : await externalData(o.files, path);
-        opened[part] = await ModelSession.create(bytes, {
+        const create = async () => {
+          const bytes = override ?? (await o.files.read(path));
+          const dataFile = override ? null : await externalData(o.files, path);
+          return ModelSession.create(bytes, {
           name: `sd-inpaint/${part} ${o.dtype}${override ? ' (override)' : ''}`,
           ep: 'webgpu',
           gpu: o.gpu,
@@ -101,20 +107,28 @@ export class SdModels {
           needsF16: needsF16 && !override,
           // The VAE encoder's output name differs between exports; checked in the constructor.
           expect: part === 'vae_encoder' ? { inputs: names.inputs } : names,
-          preferredLayout: part === 'unet' ? 'NCHW' : undefined,
-          externalData: dataFile ?? undefined,
-        });
+            preferredLayout: part === 'unet' ? 'NCHW' : undefined,
+            externalData: dataFile ?? undefined,
+          });
+        };
+        // The budget is checked before the file is fetched; a model that cannot fit is refused by size.
+        opened[part] = o.residency ? await o.residency.acquire(`sd-inpaint/${part}`, estimate('sd-inpaint', o.dtype, part).gpuBytes, create) : await create();
       }
-      return new SdModels(opened as Record<SdPart, ModelSession>, tokenizer, o.dtype);
+      return new SdModels(opened as Record<SdPart, ModelSession>, tokenizer, o.dtype, o.residency);
     } catch (e) {
-      await Promise.all(Object.values(opened).map((s) => s.dispose().catch(() => undefined)));
+      await disposeAll(Object.values(opened), o.residency);
       throw e;
     }
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(Object.values(this.sessions).map((s) => s.dispose().catch(() => undefined)));
+    await disposeAll(Object.values(this.sessions), this.residency);
   }
+}
+
+async function disposeAll(sessions: ModelSession[], residency?: Residency): Promise<void> {
+  if (residency) await residency.clear().catch(() => undefined);
+  await Promise.all(sessions.map((s) => s.dispose().catch(() => undefined))); // idempotent after clear()
 }
 
 /** `<part>/model.onnx_data` beside the graph, when the folder has one (weights over 2 GB). */

@@ -140,6 +140,19 @@ function error(e: DiffusionError | null): [string, string] | null {
   return e ? [e.code, e.message] : null;
 }
 
+describe('diffusion worker under a GPU budget', () => {
+  it('refuses a model larger than the budget by its size, before fetching it', async () => {
+    const worker = new DiffusionWorker({ ...config, gpuBudget: 100e6 });
+    try {
+      const e = await failure(worker.inpaint(request));
+      expect(e?.code).toBe('out-of-memory');
+      expect(e?.message).toMatch(/sd-inpaint\/text_encoder needs about 0\.6\d GB of GPU memory, more than the whole budget of 0\.10 GB/);
+    } finally {
+      worker.dispose();
+    }
+  });
+});
+
 describe('diffusion worker without shader-f16', () => {
   it('refuses the fp16 model with a message naming what cannot run, before downloading it', async (ctx) => {
     const adapter = await navigator.gpu.requestAdapter();
