@@ -30,6 +30,8 @@ export default mergeConfig(
           test: {
             name: 'unit',
             include: ['{src,workers,models,scripts}/**/*.spec.ts'],
+            // ORT sessions on a busy 2-core machine outlast Vitest's 5 s default.
+            testTimeout: 60_000,
             exclude: ['**/*.browser.spec.ts', 'node_modules/**'],
             environment: 'node',
           },

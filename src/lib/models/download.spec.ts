@@ -53,7 +53,9 @@ describe('downloadFile', () => {
     expect([last.bytes, last.eta]).toEqual([3_000_000, 0]);
     const mid = events[Math.floor(events.length / 2)];
     expect(mid.rate).toBeGreaterThan(500_000); // a loaded machine may be slower than the throttle,
-    expect(mid.rate).toBeLessThan(25_000_000); // never faster (20 MB/s, chunks of 256 KB)
+    // Throttled at 20 MB/s; a windowed estimate can overshoot when chunks arrive bunched after a stall
+    // on a busy machine (26.8 MB/s seen), but stays far below the unthrottled hundreds of MB/s.
+    expect(mid.rate).toBeLessThan(50_000_000);
     expect(mid.eta).toBeCloseTo((3_000_000 - mid.bytes) / mid.rate, 6);
   });
 
