@@ -137,9 +137,8 @@ export class DiffusionEngine {
         ready = await this.#ensure();
         hooks.onEvent?.({ type: 'stage', stage: 'load', ms: performance.now() - t0 });
         const lost = ready.gpu.lost;
-        const out = await runEdit(ready.gpu, ready.models, edit, { signal, onEvent: hooks.onEvent, lost, capture: hooks.capture }, loaded ? 0 : performance.now() - t0);
-        out.result.meta.gpu = ready.gpuName;
-        return out;
+        const loadMs = loaded ? 0 : performance.now() - t0;
+        return await runEdit(ready.gpu, ready.models, edit, { signal, onEvent: hooks.onEvent, lost, capture: hooks.capture, loadMs, gpuName: ready.gpuName });
       } catch (e) {
         throw await this.#failure(e, ready, signal);
       } finally {

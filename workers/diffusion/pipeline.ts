@@ -24,6 +24,9 @@ export interface RunHooks {
   lost: Promise<GPUDeviceLostInfo>;
   /** Reads the loop's inputs and final latents back after the edit (tests; extra readbacks). */
   capture?: boolean;
+  /** Milliseconds this edit waited for the device and models to load; how the GPU is named in the result. */
+  loadMs: number;
+  gpuName: string;
 }
 
 /** The loop's inputs and output as the GPU had them (for the CPU reference). */
@@ -50,7 +53,8 @@ function guardFor(lost: Promise<GPUDeviceLostInfo>) {
   };
 }
 
-export async function runEdit(gpu: GpuContext, models: SdModels, plan: EditPlan, hooks: RunHooks, loadMs: number): Promise<{ result: EditResult; capture?: Capture }> {
+export async function runEdit(gpu: GpuContext, models: SdModels, plan: EditPlan, hooks: RunHooks): Promise<{ result: EditResult; capture?: Capture }> {
+  const loadMs = hooks.loadMs;
   const started = performance.now();
   const guard = guardFor(hooks.lost);
   const emit = (e: DiffusionEvent) => hooks.onEvent?.(e);
@@ -113,7 +117,7 @@ export async function runEdit(gpu: GpuContext, models: SdModels, plan: EditPlan,
         readbacksInLoop: den.loop.readbacks,
         previewReadbacks: den.loop.previewReadbacks,
         readbacks: gpu.readbacks - readbacks,
-        gpu: '',
+        gpu: hooks.gpuName,
         dtype: models.dtype,
       },
     };
