@@ -11,16 +11,19 @@ import { existsSync } from 'node:fs';
 
 const walk = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
 const js = walk('dist').filter((f) => /\.m?js$/.test(f) && !/ort[-.]|ort\.bundle|\.wasm/.test(f));
-let total = 0;
-const rows = js.map((f) => {
-  const gz = gzipSync(readFileSync(f), { level: 9 }).length;
-  total += gz;
-  return [f, gz];
-});
+// Model workers (language, vision, diffusion) load on the first AI use, not with the page.
+const lazy = (f) => /(language|vision|diffusion)\.worker-/.test(f);
+const rows = js.map((f) => [f, gzipSync(readFileSync(f), { level: 9 }).length]);
 rows.sort((a, b) => b[1] - a[1]);
-console.log('app-shell JavaScript, gzipped (onnxruntime wasm/glue and models excluded):');
-for (const [f, gz] of rows.slice(0, 8)) console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB  ${f}`);
-console.log(`  total ${(total / 1024).toFixed(1)} KB over ${rows.length} files (goal ≤ 250 KB)`);
+const sum = (list) => list.reduce((n, [, gz]) => n + gz, 0);
+const shell = rows.filter(([f]) => !lazy(f));
+const workers = rows.filter(([f]) => lazy(f));
+console.log('app-shell JavaScript, gzipped (loaded with the page; onnxruntime wasm/glue and models excluded):');
+for (const [f, gz] of shell) console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB  ${f}`);
+console.log(`  total ${(sum(shell) / 1024).toFixed(1)} KB over ${shell.length} files (goal ≤ 250 KB)`);
+console.log('model workers, gzipped (loaded on the first AI use; each bundles its own transformers.js / ORT glue):');
+for (const [f, gz] of workers) console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB  ${f}`);
+console.log(`  total ${(sum(workers) / 1024).toFixed(1)} KB`);
 
 const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
 const server = await preview({ configFile: 'vite.config.ts', preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
