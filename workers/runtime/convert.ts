@@ -13,7 +13,11 @@ const u32 = new Uint32Array(f32.buffer);
 /** The IEEE half nearest to `x` (round half to even), as its bit pattern. */
 export function toHalfBits(x: number): number {
   f32[0] = x;
-  const b = u32[0];
+  return halfFromFloatBits(u32[0]);
+}
+
+/** Half-precision bits from the 32 bits of a float32 (round to nearest even); no allocation, for bulk loops. */
+export function halfFromFloatBits(b: number): number {
   const sign = (b >>> 16) & 0x8000;
   const exp = (b >>> 23) & 0xff;
   let mant = b & 0x7fffff;
