@@ -17,6 +17,22 @@ async function installTestModels(page: Page): Promise<void> {
   await d.getByRole('button', { name: 'Close' }).first().click();
 }
 
+/** Sum of the red channel of the viewport canvas: a fingerprint of what is on screen. */
+async function viewportSum(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    for (let i = 0; i < d.length; i += 4) sum += d[i];
+    return sum;
+  });
+}
+
+/** Two animation frames: the viewport has drawn what changed. */
+async function frames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 async function send(page: Page, text: string): Promise<void> {
   const box = page.locator('#instruction');
   const before = await page.getByTestId('reply').count();
@@ -102,31 +118,53 @@ describe('instructions with the test models: plan, adjust, region', () => {
     await s.screenshot('52-region');
     // Hide the tint so the comparison sees only the image.
     await s.page.getByTestId('region').getByRole('button', { name: 'Hide' }).click();
-    await s.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const before = await s.page.evaluate(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
-      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)).reduce((a, b) => a + b, 0);
-    });
+    await frames(s.page);
+    const before = await viewportSum(s.page);
+    await s.page.getByTestId('generate-settings').locator('summary').click();
     await s.page.getByLabel('Steps').fill('4');
-    await s.page.getByLabel('Seed').fill('1234');
+    await s.page.getByLabel('Seed', { exact: true }).fill('1234');
+    expect(await s.page.getByRole('button', { name: 'Locked' }).getAttribute('aria-pressed')).toBe('true');
+    await s.page.getByRole('radio', { name: '2' }).check();
     await s.page.getByRole('button', { name: 'Generate' }).click();
     // The first edit loads the SD fixtures and compiles their shaders (tens of seconds on SwiftShader).
     await s.page.getByTestId('progress').waitFor({ timeout: 150_000 });
     await s.screenshot('53-generating');
-    await idle(s.page);
+    await s.page.waitForSelector('.app[data-busy=""]', { timeout: 240_000 });
     expect(await s.page.locator('[role="alert"]').count()).toBe(0);
+    // Two variants to choose from, seeds 1234 and 1235; nothing is in the history until one is kept.
+    const bar = s.page.getByTestId('result-bar');
+    await bar.waitFor();
+    expect(await historyCount(s.page)).toBe(1);
+    const variants = bar.getByRole('radio');
+    expect(await variants.count()).toBe(2);
+    expect(await variants.nth(1).getAttribute('aria-label')).toBe('Variant 2, seed 1235');
+    const first = await viewportSum(s.page);
+    await variants.nth(1).click();
+    await frames(s.page);
+    const second = await viewportSum(s.page);
+    expect(second).not.toBe(first);
+    // Before/after: the slider fully right shows the image before the edit.
+    await bar.getByLabel('Before / after').check();
+    await bar.getByLabel('Before/after split').fill('1');
+    await frames(s.page);
+    expect(await viewportSum(s.page)).toBe(before);
+    await s.screenshot('54-compare');
+    await bar.getByLabel('Before / after').uncheck();
+    await frames(s.page);
+    expect(await viewportSum(s.page)).toBe(second);
+    await bar.getByRole('button', { name: 'Keep' }).click();
+    await idle(s.page);
     expect(await historyCount(s.page)).toBe(2);
     const entry = s.page.locator('[data-testid="history-entry"]').nth(1);
     expect(await entry.textContent()).toContain('Edited region');
     expect(await entry.textContent()).toContain('replace the cookies with candles');
-    const after = await s.page.evaluate(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
-      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)).reduce((a, b) => a + b, 0);
-    });
-    // Test models: the pixels change (meaninglessly) inside the region.
+    await frames(s.page);
+    const after = await viewportSum(s.page);
+    // Test models: the pixels change (meaninglessly) inside the region; the kept one is variant 2.
     expect(after).not.toBe(before);
-    await s.screenshot('54-generated');
-  }, 300_000);
+    expect(after).toBe(second);
+    await s.screenshot('55-kept');
+  }, 420_000);
 
   it('never reached the network', () => {
     expect(s.external).toEqual([]);

@@ -87,7 +87,7 @@ export async function runEdit(gpu: GpuContext, models: SdModels, plan: EditPlan,
           last = p.elapsed;
           emit({ type: 'step', step: p.step, total: p.total, t: p.t, elapsed: p.elapsed, eta: p.eta });
         },
-        onPreview: (p) => emit({ type: 'preview', step: p.step, width: p.width, height: p.height, rgba: p.rgba }),
+        onPreview: (p) => emit({ type: 'preview', step: p.step, width: p.width, height: p.height, rgba: p.rgba, box: plan.box, canvas: { width: plan.canvas.width, height: plan.canvas.height } }),
       }),
     );
     if (plan.settings.profile) {

@@ -59,7 +59,8 @@ export type Stage = 'load' | 'tokenize' | 'text' | 'encode' | 'denoise' | 'decod
 export type DiffusionEvent =
   | { type: 'stage'; stage: Stage; ms: number }
   | { type: 'step'; step: number; total: number; t: number; elapsed: number; eta: number }
-  | { type: 'preview'; step: number; width: number; height: number; rgba: Uint8ClampedArray };
+  /** A decoded look at the latents (latent-sized RGBA) of the region `box` of a canvas of size `canvas`. */
+  | { type: 'preview'; step: number; width: number; height: number; rgba: Uint8ClampedArray; box: Rect; canvas: Size };
 
 /** Milliseconds per stage (each ends with the GPU queue drained), and the loop's split. */
 export interface StageTimes {

@@ -7,7 +7,9 @@ import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
 import { Assistant, type AssistantTurn } from './assistant.svelte.ts';
-import { DiffusionError, DiffusionWorker } from '../../../workers/diffusion/client.ts';
+import { DiffusionError, type Extend } from '../../../workers/diffusion/client.ts';
+import { Generation, type GenerationJob } from './generation.svelte.ts';
+import type { Params } from '../history/types.ts';
 import { maskOverlay } from './mask-overlay.ts';
 
 /** Longest side of the copy the models read. */
@@ -47,10 +49,12 @@ export class Editor {
   /** The region the last local plan found, tinted for display, and what made it. */
   region = $state.raw<{ overlay: ImageBitmap; method: string; coverage: number } | null>(null);
 
-  /** Step progress of a running generation. */
-  progress = $state<{ step: number; total: number; eta: number } | null>(null);
-  #diffusion: DiffusionWorker | null = null;
-  #generation: AbortController | null = null;
+  /** The diffusion side: settings, progress, live preview, results waiting to be kept. */
+  readonly generation = new Generation();
+  /** What a kept result is recorded as. */
+  #pending: { op: 'inpaint' | 'outpaint' | 'generate'; instruction?: string; prompt: string; method?: string; extend?: Extend; mask?: Blob | null } | null = null;
+  /** Before/after compare: `before` drawn left of `split`; `at` places it when sizes differ (outpaint). */
+  compare = $state.raw<{ before: ImageBitmap; split: number; owned: boolean; at?: { x: number; y: number; width: number; height: number } } | null>(null);
 
   /** Set by the page: opens the place where the person can delete projects to free space. */
   onmanagestorage: (() => void) | null = null;
@@ -193,6 +197,10 @@ export class Editor {
   async instruct(text: string): Promise<void> {
     const instruction = text.trim();
     if (!instruction || this.assistant.running) return;
+    if (this.generation.candidates.length) {
+      this.notices.info('Keep or discard the generated result first', 'Keep (Enter) adds it to the history; Discard (Esc) leaves the image as it was.');
+      return;
+    }
     if (!this.bitmap) {
       this.notices.info('Open an image first', 'Instructions edit the open image.');
       return;
@@ -217,49 +225,174 @@ export class Editor {
   }
 
   /**
-   * Generates the edit a local plan describes: SD1.5 inpainting of the found region at full
-   * resolution, pasted back, and kept as a history entry with its instruction and settings.
+   * Generates the edit a local plan describes: SD1.5 inpainting of the region at full resolution,
+   * pasted back. The results (1–4 variants) wait on screen until the person keeps one.
    */
-  async generate(turn: AssistantTurn, settings: { steps?: number; guidanceScale?: number; seed?: number; harmonise?: boolean } = {}): Promise<void> {
+  async generate(turn: AssistantTurn): Promise<void> {
     // Plain copies: the turn is reactive state, and proxies cannot cross to a worker.
     const plan = turn.plan && ($state.snapshot(turn.plan) as typeof turn.plan);
     const plane = turn.mask?.mask;
     const mask = plane && { data: plane.data, width: plane.width, height: plane.height };
-    const config = this.assistant.config;
-    if (!plan || !mask || !config) return;
-    await this.#task('Generating', async () => {
-      this.#diffusion ??= new DiffusionWorker({ ...config.models, working: config.working });
-      const controller = new AbortController();
-      this.#generation = controller;
-      // The VLM and the UNet never need to be resident together.
-      await this.assistant.releaseLanguage();
+    if (!plan || !mask) return;
+    const prompt = plan.prompt || plan.targetDescription || plan.expressive || plan.instruction;
+    await this.#generate('Generating', async () => {
       const [image, fullMask] = await Promise.all([this.worker.pixels(), this.worker.maskAtImageSize(mask)]);
-      const prompt = plan.prompt || plan.targetDescription || plan.expressive || plan.instruction;
+      this.#pending = { op: 'inpaint', instruction: turn.instruction, prompt, method: turn.mask?.method ?? 'unknown' };
+      return { job: { kind: 'inpaint', image, mask: fullMask }, prompt };
+    });
+  }
+
+  /** Extends the canvas by `extend` pixels per side and fills the new area (outpainting). */
+  async extendCanvas(extend: Extend, prompt: string, instruction?: string): Promise<void> {
+    if (!this.bitmap) return;
+    await this.#generate('Extending', async () => {
+      const image = await this.worker.pixels();
+      this.#pending = { op: 'outpaint', instruction, prompt, extend };
+      return { job: { kind: 'outpaint', image, extend }, prompt };
+    });
+  }
+
+  /** Text to image: a new picture from a prompt, opened as a new project when kept. */
+  async createImage(prompt: string, size: { width: number; height: number }): Promise<void> {
+    const text = prompt.trim();
+    if (!text) return;
+    await this.#generate('Creating', async () => {
+      this.#pending = { op: 'generate', instruction: text, prompt: text };
+      return { job: { kind: 'generate', ...size }, prompt: text };
+    });
+  }
+
+  /** The running generation's latest preview, placed in the coordinates of what the viewport shows. */
+  get live(): { bitmap: ImageBitmap; box: { x: number; y: number; width: number; height: number } } | null {
+    const live = this.generation.live;
+    if (!live) return null;
+    const extend = this.#pending?.extend;
+    // Outpainting before its first result: the screen still shows the unextended image.
+    if (extend && !this.generation.current) return { bitmap: live.bitmap, box: { ...live.box, x: live.box.x - extend.left, y: live.box.y - extend.top } };
+    return { bitmap: live.bitmap, box: live.box };
+  }
+
+  /** What the viewport draws: a generated result waiting to be kept, else the current image. */
+  get shown(): ImageBitmap | null {
+    return this.generation.current?.bitmap ?? this.bitmap;
+  }
+
+  /** Keeps the result on screen as a history entry (a new project for text to image). */
+  async keepResult(): Promise<void> {
+    const pending = this.#pending;
+    if (!this.generation.current || !pending) return;
+    this.stopCompare();
+    await this.#task('Keeping the result', async () => {
+      const chosen = this.generation.take();
+      this.#pending = null;
+      if (!chosen) return;
+      const applied = await this.worker.adopt(chosen.image);
+      chosen.bitmap.close();
+      const m = chosen.meta;
+      const params: Params = { prompt: pending.prompt, seed: m.seed, steps: m.settings.steps, guidance: m.settings.guidanceScale };
+      if (m.settings.strength !== 1) params.strength = m.settings.strength;
+      if (m.settings.harmonise) params.harmonise = m.settings.harmonise;
+      if (pending.method) params.mask = pending.method;
+      if (pending.extend) Object.assign(params, pending.extend);
       try {
-        const result = await this.#diffusion.inpaint(
-          { image, mask: fullMask, prompt, ...settings },
-          { signal: controller.signal, onEvent: (e) => e.type === 'step' && (this.progress = { step: e.step, total: e.total, eta: e.eta }) },
-        );
-        const applied = await this.worker.adopt(result.image);
-        const params = { prompt, seed: result.meta.seed, steps: result.meta.settings.steps, guidance: result.meta.settings.guidanceScale, mask: turn.mask?.method ?? 'unknown' };
-        try {
-          await this.project.commit({ op: 'inpaint', params, instruction: turn.instruction, image: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height });
-        } catch (e) {
-          await this.#discard(applied);
-          throw e;
+        if (pending.op === 'generate' && !this.bitmap) {
+          await this.project.open({ name: nameFromPrompt(pending.prompt), original: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height, params: { ...params, op: 'generate' } });
+        } else {
+          const mask = pending.mask ?? undefined;
+          await this.project.commit({ op: pending.op, params, instruction: pending.instruction, image: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height, mask });
         }
-        this.#show(applied, this.project.image, false);
-      } finally {
-        this.progress = null;
-        this.#generation = null;
+      } catch (e) {
+        await this.#discard(applied);
+        throw e;
       }
+      this.#show(applied, this.project.image, pending.op !== 'inpaint');
     });
     void this.refreshStorage();
   }
 
-  /** Stops a running generation within one step; nothing of it is kept. */
+  /** Drops the generated results; the image stays as it was. */
+  discardResult(): void {
+    if (!this.generation.candidates.length) return;
+    this.stopCompare();
+    const resized = this.generation.kind !== 'inpaint';
+    this.generation.discard();
+    this.#pending = null;
+    if (resized) this.viewport.setImage(this.bitmap && { width: this.bitmap.width, height: this.bitmap.height }, true);
+  }
+
+  /** Shows another of the variants. */
+  selectResult(index: number): void {
+    this.generation.select(index);
+  }
+
+  /** Stops a running generation within one step; finished variants stay to choose from. */
   cancelGenerate(): void {
-    this.#generation?.abort();
+    this.generation.cancel();
+  }
+
+  /** Before/after: the result waiting to be kept against the image, or the current entry against the one before it. */
+  async startCompare(split = 0.5): Promise<void> {
+    if (this.compare) {
+      this.compare = { ...this.compare, split };
+      return;
+    }
+    const candidate = this.generation.current;
+    if (candidate && this.bitmap) {
+      const at = this.generation.kind === 'outpaint' ? this.#pending?.extend : undefined;
+      this.compare = { before: this.bitmap, split, owned: false, at: at && { x: at.left, y: at.top, width: this.bitmap.width, height: this.bitmap.height } };
+      return;
+    }
+    const cursor = this.project.cursor;
+    const entry = this.project.current;
+    if (cursor < 1 || !entry) return;
+    const blob = await this.project.imageAt(cursor - 1);
+    const before = await createImageBitmap(blob);
+    if (this.project.cursor !== cursor) {
+      before.close();
+      return;
+    }
+    const p = entry.params;
+    const at = entry.op === 'outpaint' ? { x: Number(p.left) || 0, y: Number(p.top) || 0, width: before.width, height: before.height } : undefined;
+    this.compare = { before, split, owned: true, at };
+  }
+
+  setCompareSplit(split: number): void {
+    if (this.compare) this.compare = { ...this.compare, split: Math.min(1, Math.max(0, split)) };
+  }
+
+  stopCompare(): void {
+    if (this.compare?.owned) this.compare.before.close();
+    this.compare = null;
+  }
+
+  /** Whether there is something to compare with: a result waiting, or an entry before the current one. */
+  get canCompare(): boolean {
+    return this.generation.candidates.length > 0 || this.project.cursor > 0;
+  }
+
+  /** Runs a generation job: models configured, the VLM released, results left on screen as candidates. */
+  async #generate(label: string, prepare: () => Promise<{ job: GenerationJob; prompt: string }>): Promise<void> {
+    const config = this.assistant.config;
+    if (!config) {
+      this.notices.info('Choose the AI models first', 'Open Models to download them once; then edits run offline.');
+      return;
+    }
+    this.discardResult();
+    this.cancelAdjust();
+    await this.#task(label, async () => {
+      this.generation.configure({ ...config.models, working: config.working });
+      // The VLM and the UNet never need to be resident together.
+      await this.assistant.releaseLanguage();
+      const { job, prompt } = await prepare();
+      try {
+        const results = await this.generation.run(job, prompt);
+        this.#setRegion(null);
+        if (job.kind !== 'inpaint' && results[0]) this.viewport.setImage({ width: results[0].bitmap.width, height: results[0].bitmap.height }, true);
+      } catch (e) {
+        this.#pending = null;
+        throw e;
+      }
+    });
   }
 
   clearRegion(): void {
@@ -271,7 +404,8 @@ export class Editor {
     this.region = region;
   }
 
-  undo = () => this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false)));
+  /** Undo; with a generated result waiting, it discards that result instead. */
+  undo = () => (this.generation.candidates.length ? this.discardResult() : this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false))));
   redo = () => this.#task('Redoing', async () => this.project.redo().then(() => this.#sync(false)));
   jumpTo = (i: number) => this.#task('Going back in history', async () => this.project.jumpTo(i).then(() => this.#sync(false)));
 
@@ -319,9 +453,8 @@ export class Editor {
     this.cancelAdjust();
     this.#setRegion(null);
     this.assistant.dispose();
-    this.#generation?.abort();
-    this.#diffusion?.dispose();
-    this.#diffusion = null;
+    this.stopCompare();
+    this.generation.dispose();
     this.bitmap?.close();
     this.preview?.close();
     this.bitmap = null;
@@ -371,6 +504,7 @@ export class Editor {
   /** Puts display copies on screen (a reduced one for large images, drawn when zoomed out). */
   #show(shown: Displayed | null, blob: Blob | null, refit: boolean): void {
     this.cancelAdjust();
+    this.stopCompare();
     this.#setRegion(null);
     const [oldBitmap, oldPreview] = [this.bitmap, this.preview];
     this.bitmap = shown?.display ?? null;
@@ -385,6 +519,10 @@ export class Editor {
   async #task(label: string, run: () => Promise<void>): Promise<void> {
     if (this.busy) {
       this.notices.info(`Still ${this.busy.toLowerCase()}…`, 'Try again when it has finished.');
+      return;
+    }
+    if (this.generation.candidates.length && label !== 'Keeping the result') {
+      this.notices.info('Keep or discard the generated result first', 'Keep (Enter) adds it to the history; Discard (Esc) leaves the image as it was.');
       return;
     }
     this.busy = label;
@@ -426,4 +564,10 @@ export class Editor {
     this.#lastFile = file;
     await this.openFile(file);
   }
+}
+
+/** A project name from a prompt: its first words. */
+function nameFromPrompt(prompt: string): string {
+  const words = prompt.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ');
+  return words.length > 48 ? `${words.slice(0, 47)}…` : words || 'Generated image';
 }

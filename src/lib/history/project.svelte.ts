@@ -70,6 +70,16 @@ export class Project {
     return this.#thumbnails[entryId];
   }
 
+  /** The image of entry `index` of the open project (e.g. the one before the current, to compare). */
+  imageAt(index: number): Promise<Blob> {
+    return this.#run(async () => {
+      const record = this.#requireOpen();
+      const entry = this.#entries[index];
+      if (!entry) throw new RangeError(`No history entry ${index}.`);
+      return this.#store.getImage(record.id, entry);
+    });
+  }
+
   /** Starts a new project from a file the user opened; it becomes the open project. */
   open(input: OpenInput): Promise<EntryMeta> {
     return this.#run(async () => {

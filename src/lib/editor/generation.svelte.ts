@@ -1,0 +1,257 @@
+import { DiffusionWorker, type DiffusionEvent, type EditMeta, type EditResult, type EngineConfig, type Extend, type MaskImage, type RgbaImage } from '../../../workers/diffusion/client.ts';
+
+/** The settings drawer: what the person chose for the next generation. */
+export interface GenerateSettings {
+  /** DDIM steps. */
+  steps: number;
+  /** Classifier-free guidance scale. */
+  guidanceScale: number;
+  /** The seed of the first variant; variant i uses seed + i. */
+  seed: number;
+  /** Locked: the next Generate reuses `seed` (same settings → same pixels). Unlocked: a new seed each time. */
+  seedLocked: boolean;
+  /** Share of the schedule that runs from the noised source (1: from pure noise inside the region). */
+  strength: number;
+  /** Match the new pixels' brightness and contrast to their surroundings (LLMGA), per kind of edit. */
+  harmonise: { inpaint: boolean; outpaint: boolean };
+  /** How many results to make and choose from (1…4). */
+  variants: number;
+  /** Show the latents decoded roughly while they denoise. */
+  previews: boolean;
+  /** What the result must not show. */
+  negativePrompt: string;
+}
+
+export const DEFAULT_SETTINGS: GenerateSettings = {
+  steps: 20,
+  guidanceScale: 7.5,
+  seed: 0,
+  seedLocked: false,
+  strength: 1,
+  harmonise: { inpaint: false, outpaint: true },
+  variants: 1,
+  previews: true,
+  negativePrompt: '',
+};
+
+/** Seeds the person can read and type: below 2^31. */
+export const randomSeed = (): number => crypto.getRandomValues(new Uint32Array(1))[0] >>> 1;
+
+export type GenerationJob =
+  | { kind: 'inpaint'; image: RgbaImage; mask: MaskImage }
+  | { kind: 'outpaint'; image: RgbaImage; extend: Extend }
+  | { kind: 'generate'; width: number; height: number };
+
+/** One finished result waiting to be kept or discarded. */
+export interface Candidate {
+  seed: number;
+  image: EditResult['image'];
+  /** For the screen. */
+  bitmap: ImageBitmap;
+  meta: EditMeta;
+}
+
+export interface GenerationProgress {
+  /** 1-based. */
+  variant: number;
+  variants: number;
+  step: number;
+  total: number;
+  /** Milliseconds left for this variant; 0 while unknown. */
+  eta: number;
+}
+
+/** A rough look at the region being generated, placed over the canvas. */
+export interface LivePreview {
+  bitmap: ImageBitmap;
+  box: { x: number; y: number; width: number; height: number };
+  canvas: { width: number; height: number };
+}
+
+/** Prompts longer than CLIP's window are split into chunks; more than this many is too long to be useful. */
+const MAX_PROMPT_CHUNKS = 4;
+
+/**
+ * The generation side of the editor: owns the diffusion worker, the settings, the running job's
+ * progress and live preview, and the results (variants) until the person keeps one.
+ */
+export class Generation {
+  settings = $state<GenerateSettings>(structuredClone(DEFAULT_SETTINGS));
+  progress = $state.raw<GenerationProgress | null>(null);
+  live = $state.raw<LivePreview | null>(null);
+  /** Results of the last run, in the order they finished. */
+  candidates = $state.raw<Candidate[]>([]);
+  /** Index into `candidates` of the one on screen. */
+  selected = $state(0);
+  /** The kind of the candidates' job (outpaint results are larger than the image). */
+  kind = $state<GenerationJob['kind'] | null>(null);
+  /** Milliseconds from the start of `run` to its first step event (the first includes loading the models). */
+  firstStepMs = $state<number | null>(null);
+
+  #worker: DiffusionWorker | null = null;
+  #config: EngineConfig | null = null;
+  #controller: AbortController | null = null;
+
+  constructor(private readonly create: (config: EngineConfig) => DiffusionWorker = (c) => new DiffusionWorker(c)) {
+    this.settings.seed = randomSeed();
+  }
+
+  /** True from `run` until it settles. */
+  running = $state(false);
+
+  get current(): Candidate | null {
+    return this.candidates[this.selected] ?? null;
+  }
+
+  /** Where the models come from; a change restarts the worker on the next run. */
+  configure(config: EngineConfig): void {
+    if (JSON.stringify(config) === JSON.stringify(this.#config)) return;
+    this.#worker?.dispose();
+    this.#worker = null;
+    this.#config = config;
+  }
+
+  /** A new random seed (the dice). */
+  roll(): void {
+    this.settings.seed = randomSeed();
+  }
+
+  /**
+   * Runs `job` once per variant (seeds seed, seed + 1, …). Results become candidates as they
+   * finish; a cancel keeps the ones already finished. Resolves with the candidates; rejects
+   * (AbortError included) only when none finished.
+   */
+  async run(job: GenerationJob, prompt: string): Promise<Candidate[]> {
+    if (!this.#config) throw new Error('Choose where the AI models come from first (Models).');
+    if (this.#controller) throw new Error('A generation is already running.');
+    this.discard();
+    const s = $state.snapshot(this.settings);
+    if (!s.seedLocked) this.settings.seed = s.seed = randomSeed();
+    const variants = Math.min(4, Math.max(1, Math.round(s.variants)));
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.running = true;
+    this.kind = job.kind;
+    this.firstStepMs = null;
+    const started = performance.now();
+    this.#worker ??= this.create(this.#config);
+    const worker = this.#worker;
+    try {
+      for (let v = 0; v < variants; v++) {
+        const seed = (s.seed + v) % 2 ** 31;
+        this.progress = { variant: v + 1, variants, step: 0, total: s.steps, eta: 0 };
+        let result: EditResult;
+        try {
+          result = await this.#runOne(worker, job, prompt, s, seed, controller.signal, (e) => {
+            if (this.firstStepMs === null) this.firstStepMs = performance.now() - started;
+            this.progress = { variant: v + 1, variants, step: e.step, total: e.total, eta: e.eta + (variants - v - 1) * (e.elapsed + e.eta) };
+          });
+        } catch (e) {
+          if (this.candidates.length > 0 && isAbort(e)) break;
+          throw e;
+        }
+        const bitmap = result.bitmap ?? (await createImageBitmap(new ImageData(result.image.data, result.image.width, result.image.height)));
+        this.candidates = [...this.candidates, { seed, image: result.image, bitmap, meta: result.meta }];
+        this.#setLive(null);
+      }
+      return this.candidates;
+    } finally {
+      this.progress = null;
+      this.#setLive(null);
+      this.#controller = null;
+      this.running = false;
+    }
+  }
+
+  async #runOne(
+    worker: DiffusionWorker,
+    job: GenerationJob,
+    prompt: string,
+    s: GenerateSettings,
+    seed: number,
+    signal: AbortSignal,
+    onStep: (e: { step: number; total: number; eta: number; elapsed: number }) => void,
+  ): Promise<EditResult> {
+    const common = {
+      prompt,
+      negativePrompt: s.negativePrompt,
+      steps: s.steps,
+      guidanceScale: s.guidanceScale,
+      seed,
+      maxChunks: MAX_PROMPT_CHUNKS,
+      previewEvery: s.previews ? Math.max(1, Math.round(s.steps / 10)) : 0,
+      output: 'bitmap' as const,
+    };
+    const options = {
+      signal,
+      onEvent: (e: DiffusionEvent) => {
+        if (e.type === 'step') onStep(e);
+        else if (e.type === 'preview' && !signal.aborted) void this.#preview(e);
+      },
+    };
+    // The job's pixels are structured-cloned into the worker, so the job stays usable for the next variant.
+    if (job.kind === 'inpaint')
+      return worker.inpaint({ ...common, image: job.image, mask: job.mask, strength: s.strength, harmonise: s.harmonise.inpaint }, options);
+    if (job.kind === 'outpaint') return worker.outpaint({ ...common, image: job.image, extend: job.extend, harmonise: s.harmonise.outpaint }, options);
+    return worker.generate({ ...common, width: job.width, height: job.height }, options);
+  }
+
+  async #preview(e: { width: number; height: number; rgba: Uint8ClampedArray; box: LivePreview['box']; canvas: LivePreview['canvas'] }): Promise<void> {
+    const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(e.rgba), e.width, e.height));
+    if (!this.#controller) {
+      bitmap.close();
+      return;
+    }
+    this.#setLive({ bitmap, box: e.box, canvas: e.canvas });
+  }
+
+  #setLive(live: LivePreview | null): void {
+    this.live?.bitmap.close();
+    this.live = live;
+  }
+
+  /** Stops the running job within a step; finished variants stay. */
+  cancel(): void {
+    this.#controller?.abort();
+  }
+
+  select(index: number): void {
+    if (index >= 0 && index < this.candidates.length) this.selected = index;
+  }
+
+  /** Takes the candidate on screen out of the list (the caller keeps it); the rest are freed. */
+  take(): Candidate | null {
+    const chosen = this.current;
+    for (const c of this.candidates) if (c !== chosen) c.bitmap.close();
+    this.candidates = [];
+    this.selected = 0;
+    this.kind = null;
+    return chosen;
+  }
+
+  /** Drops every candidate. */
+  discard(): void {
+    for (const c of this.candidates) c.bitmap.close();
+    this.candidates = [];
+    this.selected = 0;
+    this.kind = null;
+  }
+
+  /** Frees the SD models' GPU memory (e.g. before the VLM loads); they reload on the next run. */
+  async release(): Promise<void> {
+    await this.#worker?.release();
+  }
+
+  dispose(): void {
+    this.cancel();
+    this.discard();
+    this.#setLive(null);
+    this.#worker?.dispose();
+    this.#worker = null;
+    this.#config = null;
+  }
+}
+
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
