@@ -3,49 +3,22 @@ import type { Page } from 'playwright-core';
 import { generateFixtures } from '../../scripts/fixtures/generate.ts';
 import { openSession, type Session } from './browser.ts';
 import { dropFile, expectImageSize, historyCount, idle, makeJpeg, ready, sampleImage } from './app.ts';
+import { frames, installTestModels, send, viewportSum } from './flow.ts';
 
-/** Chooses the test models and downloads them through the Models dialog, as a person would. */
-async function installTestModels(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Models', exact: true }).click();
-  const d = page.getByRole('dialog', { name: 'Models' });
-  await d.getByRole('radio', { name: 'Test models' }).check();
-  await d.getByTestId('test-models-note').waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="models-summary"]')?.textContent?.includes('5 models'));
-  await d.getByRole('button', { name: 'Download all' }).click();
-  await d.getByRole('button', { name: /^Confirm download of/ }).click();
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="model-row"]')].every((r) => r.getAttribute('data-state') === 'ready'), null, { timeout: 60_000 });
-  await d.getByRole('button', { name: 'Close' }).first().click();
-}
-
-/** Sum of the red channel of the viewport canvas: a fingerprint of what is on screen. */
-async function viewportSum(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    for (let i = 0; i < d.length; i += 4) sum += d[i];
-    return sum;
-  });
-}
-
-/** Two animation frames: the viewport has drawn what changed. */
-async function frames(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  const box = page.locator('#instruction');
-  const before = await page.getByTestId('reply').count();
-  await box.fill(text);
-  await box.press('Enter');
-  await page.waitForFunction(
-    (n) => {
-      const replies = document.querySelectorAll('[data-testid="reply"]');
-      const last = replies[replies.length - 1];
-      return replies.length > n && !/thinking…|finding the region…/.test(last.textContent ?? '');
+/** Sum of the red channel of the drawn image rows [y0, y1) (image pixels). */
+async function stripSum(page: Page, y0: number, y1: number): Promise<number> {
+  return page.evaluate(
+    ({ y0, y1 }) => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
+      const [zoom, x, y] = c.dataset.view!.split(',').map(Number);
+      const [w] = c.dataset.imageSize!.split('x').map(Number);
+      const top = Math.ceil(y + y0 * zoom);
+      const d = c.getContext('2d')!.getImageData(Math.ceil(x), top, Math.floor(w * zoom) - 1, Math.floor((y1 - y0) * zoom) - 1).data;
+      let sum = 0;
+      for (let i = 0; i < d.length; i += 4) sum += d[i];
+      return sum;
     },
-    before,
-    { timeout: 120_000 },
+    { y0, y1 },
   );
 }
 
@@ -116,10 +89,39 @@ describe('instructions with the test models: plan, adjust, region', () => {
     await send(s.page, 'replace the cookies with candles');
     await s.page.getByTestId('region').waitFor({ timeout: 30_000 });
     await s.screenshot('52-region');
+    expect(await s.page.getByLabel('What should be there').inputValue()).not.toBe('');
+    // Correct the mask by hand: clear it, paint one horizontal stroke through the middle, erase its right end.
+    const region = s.page.getByTestId('region');
+    await s.page.getByRole('button', { name: 'Clear' }).click();
+    await s.page.waitForFunction(() => /\(0 % of the image\)/.test(document.querySelector('[data-testid="region"]')?.textContent ?? ''));
+    expect(await s.page.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
+    const box = (await s.page.locator('[data-testid="viewport"]').boundingBox())!;
+    const view = (await s.page.getAttribute('[data-testid="viewport"]', 'data-view'))!.split(',').map(Number);
+    const dpr = await s.page.evaluate(() => devicePixelRatio);
+    // Image pixel → page position.
+    const at = (ix: number, iy: number) => ({ x: box.x + (view[1] + ix * view[0]) / dpr, y: box.y + (view[2] + iy * view[0]) / dpr });
+    await s.page.keyboard.press(']');
+    await s.page.keyboard.press(']');
+    const stroke = async (x0: number, x1: number) => {
+      await s.page.mouse.move(at(x0, 120).x, at(x0, 120).y);
+      await s.page.mouse.down();
+      await s.page.mouse.move(at(x1, 120).x, at(x1, 120).y, { steps: 12 });
+      await s.page.mouse.up();
+    };
+    await stroke(60, 260);
+    const percent = async () => Number(/\((\d+) % of the image\)/.exec((await region.textContent()) ?? '')?.[1]);
+    const painted = await percent();
+    expect(painted).toBeGreaterThan(0);
+    expect(await region.textContent()).toContain('corrected by hand');
+    await s.page.getByRole('button', { name: 'Eraser' }).click();
+    await stroke(200, 300);
+    expect(await percent()).toBeLessThan(painted);
+    await s.screenshot('52b-mask-corrected');
     // Hide the tint so the comparison sees only the image.
-    await s.page.getByTestId('region').getByRole('button', { name: 'Hide' }).click();
+    await s.page.getByRole('button', { name: 'Show mask' }).click();
     await frames(s.page);
     const before = await viewportSum(s.page);
+    const topBefore = await stripSum(s.page, 0, 40);
     await s.page.getByTestId('generate-settings').locator('summary').click();
     await s.page.getByLabel('Steps').fill('4');
     await s.page.getByLabel('Seed', { exact: true }).fill('1234');
@@ -163,6 +165,8 @@ describe('instructions with the test models: plan, adjust, region', () => {
     // Test models: the pixels change (meaninglessly) inside the region; the kept one is variant 2.
     expect(after).not.toBe(before);
     expect(after).toBe(second);
+    // Only the painted stroke (y ≈ 120) was repainted: the top rows are the original pixels.
+    expect(await stripSum(s.page, 0, 40)).toBe(topBefore);
     await s.screenshot('55-kept');
   }, 420_000);
 

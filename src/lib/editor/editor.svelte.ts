@@ -6,11 +6,13 @@ import { NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/
 import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
-import { Assistant, type AssistantTurn } from './assistant.svelte.ts';
+import { Assistant } from './assistant.svelte.ts';
 import { DiffusionError, type Extend } from '../../../workers/diffusion/client.ts';
 import { Generation, type GenerationJob } from './generation.svelte.ts';
 import type { Params } from '../history/types.ts';
-import { maskOverlay } from './mask-overlay.ts';
+import { MaskEditor } from './mask-editor.svelte.ts';
+import { maskToPng } from './mask-codec.ts';
+import type { EditPlan } from '../../../workers/language/types.ts';
 
 /** Longest side of the copy the models read. */
 const ANALYSIS_SIDE = 1024;
@@ -46,8 +48,11 @@ export class Editor {
 
   /** The instruction side: conversation, plans, masks. */
   readonly assistant = new Assistant();
-  /** The region the last local plan found, tinted for display, and what made it. */
-  region = $state.raw<{ overlay: ImageBitmap; method: string; coverage: number } | null>(null);
+  /**
+   * The region an edit will repaint, open for correction with the brush: found by a local plan (its
+   * method named) or painted by hand; the prompt says what should be there.
+   */
+  region = $state<RegionEdit | null>(null);
 
   /** The diffusion side: settings, progress, live preview, results waiting to be kept. */
   readonly generation = new Generation();
@@ -214,9 +219,10 @@ export class Editor {
       if (!plan) return;
       this.#setRegion(null);
       if (plan.kind === 'global') this.startAdjust(plan.adjust);
-      else if (turn.mask?.mask && !turn.mask.empty) {
-        this.#setRegion({ overlay: await maskOverlay(turn.mask.mask), method: turn.mask.method ?? 'unknown', coverage: turn.mask.coverage });
-      } else if (turn.mask?.empty) this.notices.info(`Could not find “${turn.mask.phrase}” in the image`, 'Try naming it differently.');
+      else if (plan.kind === 'local' && turn.mask?.mask && !turn.mask.empty && this.bitmap) {
+        const size = { width: this.bitmap.width, height: this.bitmap.height };
+        this.#setRegion({ mask: new MaskEditor(turn.mask.mask, size), method: turn.mask.method ?? 'unknown', instruction: turn.instruction, prompt: promptOf(plan) });
+      } else if (turn.mask?.empty) this.notices.info(`Could not find “${turn.mask.phrase}” in the image`, 'Try naming it differently, or paint the region with the brush (Mask).');
     } catch (e) {
       this.#report(e, 'Instruction');
     } finally {
@@ -224,20 +230,35 @@ export class Editor {
     }
   }
 
+  /** Opens the brush on an empty mask, to paint the region to repaint by hand. */
+  startMask(): void {
+    if (!this.bitmap || this.busy) return;
+    this.cancelAdjust();
+    this.crop = null;
+    this.#setRegion({ mask: MaskEditor.blank({ width: this.bitmap.width, height: this.bitmap.height }), method: 'brush', prompt: '' });
+  }
+
   /**
-   * Generates the edit a local plan describes: SD1.5 inpainting of the region at full resolution,
-   * pasted back. The results (1–4 variants) wait on screen until the person keeps one.
+   * Repaints the region with SD1.5 inpainting at full resolution, pasted back. The results (1–4
+   * variants) wait on screen until the person keeps one.
    */
-  async generate(turn: AssistantTurn): Promise<void> {
-    // Plain copies: the turn is reactive state, and proxies cannot cross to a worker.
-    const plan = turn.plan && ($state.snapshot(turn.plan) as typeof turn.plan);
-    const plane = turn.mask?.mask;
-    const mask = plane && { data: plane.data, width: plane.width, height: plane.height };
-    if (!plan || !mask) return;
-    const prompt = plan.prompt || plan.targetDescription || plan.expressive || plan.instruction;
+  async generate(): Promise<void> {
+    const region = this.region;
+    if (!region) return;
+    const prompt = region.prompt.trim();
+    if (!prompt) {
+      this.notices.info('Say what should be in the region', 'Describe it in the box above Generate.');
+      return;
+    }
+    if (region.mask.coverage <= 0) {
+      this.notices.info('The mask is empty', 'Paint over the part of the image to change.');
+      return;
+    }
+    const plane = region.mask.snapshotPlane();
+    const method = region.mask.edited ? `${region.method}+brush` : region.method;
     await this.#generate('Generating', async () => {
-      const [image, fullMask] = await Promise.all([this.worker.pixels(), this.worker.maskAtImageSize(mask)]);
-      this.#pending = { op: 'inpaint', instruction: turn.instruction, prompt, method: turn.mask?.method ?? 'unknown' };
+      const [image, fullMask, png] = await Promise.all([this.worker.pixels(), this.worker.maskAtImageSize(plane), maskToPng(plane)]);
+      this.#pending = { op: 'inpaint', instruction: region.instruction, prompt, method, mask: png };
       return { job: { kind: 'inpaint', image, mask: fullMask }, prompt };
     });
   }
@@ -399,8 +420,8 @@ export class Editor {
     this.#setRegion(null);
   }
 
-  #setRegion(region: Editor['region']): void {
-    this.region?.overlay.close();
+  #setRegion(region: RegionEdit | null): void {
+    this.region?.mask.dispose();
     this.region = region;
   }
 
@@ -564,6 +585,22 @@ export class Editor {
     this.#lastFile = file;
     await this.openFile(file);
   }
+}
+
+/** A region being prepared for repainting. */
+export interface RegionEdit {
+  mask: MaskEditor;
+  /** What found it: clipseg, region-head, brush. */
+  method: string;
+  /** The person's words, for the history entry. */
+  instruction?: string;
+  /** What the generator is asked to put there (editable). */
+  prompt: string;
+}
+
+/** The generator's prompt for a plan: its detailed prompt, else the target description, else the words. */
+function promptOf(plan: EditPlan): string {
+  return plan.prompt || plan.targetDescription || plan.expressive || plan.instruction;
 }
 
 /** A project name from a prompt: its first words. */

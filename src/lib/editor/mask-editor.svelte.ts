@@ -5,7 +5,7 @@ import { type Plane, type Rect, blankMask, clearMask, copyRect, invertMask, mask
 
 export type MaskMode = 'paint' | 'erase';
 
-/** The overlay's look: the same as mask-overlay.ts. */
+/** The overlay's look: the accent colour at 55 % where the mask is 1. */
 const TINT: readonly [number, number, number] = [143, 108, 240];
 const OPACITY = 0.55;
 /** Stroke states kept for undoStroke. */

@@ -151,7 +151,7 @@ export function pasteRect(plane: Plane, rect: Rect, values: Float32Array): void 
 
 /**
  * Writes the tinted overlay of `rect` into RGBA pixels at plane size: `rgb` everywhere, alpha =
- * value·opacity (the look of mask-overlay.ts).
+ * value·opacity.
  */
 export function tintRect(plane: Plane, rect: Rect, rgba: Uint8ClampedArray, rgb: readonly [number, number, number], opacity: number): void {
   const { data, width } = plane;
