@@ -65,7 +65,7 @@ const ms = (x) => (Number.isFinite(x) ? `${Math.round(x)}` : '—');
 
 /** Chooses the test models and downloads them through the Models dialog (as tests/e2e/instruct.e2e.ts does). */
 async function installTestModels() {
-  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await page.getByRole('banner', { name: 'Tools' }).getByRole('button', { name: 'Models', exact: true }).click();
   const d = page.getByRole('dialog', { name: 'Models' });
   await d.getByRole('radio', { name: 'Test models' }).check();
   await d.getByTestId('test-models-note').waitFor();

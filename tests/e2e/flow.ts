@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 
 /** Chooses the test models and downloads them through the Models dialog, as a person would. */
 export async function installTestModels(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await page.getByRole('banner', { name: 'Tools' }).getByRole('button', { name: 'Models', exact: true }).click();
   const d = page.getByRole('dialog', { name: 'Models' });
   await d.getByRole('radio', { name: 'Test models' }).check();
   await d.getByTestId('test-models-note').waitFor();

@@ -1,9 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { generateFixtures } from '../../scripts/fixtures/generate.ts';
 import { openSession, type Session } from './browser.ts';
 import { dropFile, expectImageSize, historyCount, idle, ready } from './app.ts';
 import { frames, idleLong, installTestModels, mosaicPng, send, viewportSum } from './flow.ts';
+
+/**
+ * The red channel of image columns [x0, x1) as drawn, one sum per sampled row, read at pixel
+ * centres (exact at 100 % zoom, which small test images are shown at).
+ */
+async function columnSum(page: Page, x0: number, x1: number): Promise<number[]> {
+  return page.evaluate(
+    ({ x0, x1 }) => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
+      const h = Number(c.dataset.imageSize!.split('x')[1]);
+      const g = c.getContext('2d')!;
+      // Away from the edges, where a tool may draw its handles.
+      const [zoom, x, y] = c.dataset.view!.split(',').map(Number);
+      const out: number[] = [];
+      for (let iy = 12; iy < h - 12; iy += 4) {
+        let sum = 0;
+        for (let ix = x0 + 12; ix < x1; ix += 4) sum += g.getImageData(Math.floor(x + (ix + 0.5) * zoom), Math.floor(y + (iy + 0.5) * zoom), 1, 1).data[0];
+        out.push(sum);
+      }
+      return out;
+    },
+    { x0, x1 },
+  );
+}
 
 /** Width and height of a PNG from its IHDR. */
 const pngSize = (b: Buffer) => `${b.readUInt32BE(16)}x${b.readUInt32BE(20)}`;
@@ -62,11 +87,13 @@ describe('generating with the test models: text to image, cancel, reload, export
     await s.page.getByRole('button', { name: 'Generate' }).click();
     await s.page.waitForFunction(() => /step [1-9]\d* of 50/.test(document.querySelector('[data-testid="progress"]')?.textContent ?? ''), null, { timeout: 150_000 });
     await s.screenshot('63-before-cancel');
-    await s.page.getByRole('button', { name: 'Cancel' }).click();
+    await s.page.getByRole('button', { name: 'Cancel generation' }).click();
     await idle(s.page);
     expect(await s.page.locator('.notices').textContent()).toContain('Generating stopped');
     expect(await s.page.getByTestId('result-bar').count()).toBe(0);
-    expect(await historyCount(s.page)).toBe(1);
+    // Still one entry (nothing to undo), and the region stays open to try again.
+    expect(await s.page.getByRole('button', { name: 'Undo', exact: true }).isDisabled()).toBe(true);
+    expect(await s.page.getByTestId('region').count()).toBe(1);
     await frames(s.page);
     expect(await viewportSum(s.page)).toBe(before);
   }, 360_000);
@@ -103,6 +130,47 @@ describe('generating with the test models: text to image, cancel, reload, export
     const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Download' }).click()]);
     expect(pngSize(readFileSync((await download.path())!))).toBe('320x240');
     await s.screenshot('64-reloaded');
+  }, 360_000);
+
+  it('extends the canvas by dragging an edge or a preset, fills the new area and keeps the original pixels', async () => {
+    await s.page.getByRole('button', { name: 'Extend' }).click();
+    const panel = s.page.getByRole('region', { name: 'Extend the canvas' });
+    await panel.waitFor();
+    // Drag the right edge outward by about 40 image pixels.
+    const box = (await s.page.locator('[data-testid="viewport"]').boundingBox())!;
+    const view = (await s.page.getAttribute('[data-testid="viewport"]', 'data-view'))!.split(',').map(Number);
+    const dpr = await s.page.evaluate(() => devicePixelRatio);
+    const at = (ix: number, iy: number) => ({ x: box.x + (view[1] + ix * view[0]) / dpr, y: box.y + (view[2] + iy * view[0]) / dpr });
+    await s.page.mouse.move(at(320, 120).x, at(320, 120).y);
+    await s.page.mouse.down();
+    await s.page.mouse.move(at(360, 120).x, at(360, 120).y, { steps: 8 });
+    await s.page.mouse.up();
+    expect(Number(await panel.getByLabel('Right').inputValue())).toBe(40);
+    await s.screenshot('65-extend-drag');
+    await panel.getByRole('button', { name: 'Reset' }).click();
+    await panel.getByRole('button', { name: 'Right 25 %' }).click();
+    expect(await panel.textContent()).toContain('320 × 240 → 400 × 240 (+80 right)');
+    await panel.getByLabel('Describe what the new area should show').fill('more of the mosaic');
+    await panel.getByTestId('generate-settings').locator('summary').click();
+    await panel.getByLabel('Steps').fill('3');
+    await frames(s.page);
+    const leftBefore = await columnSum(s.page, 0, 100);
+    await panel.getByRole('button', { name: 'Generate' }).click();
+    await s.page.getByTestId('result-bar').waitFor({ timeout: 240_000 });
+    await idle(s.page);
+    await expectImageSize(s.page, '400x240');
+    await s.screenshot('66-extended');
+    await s.page.getByRole('button', { name: 'Keep' }).click();
+    await idle(s.page);
+    await expectImageSize(s.page, '400x240');
+    const entries = s.page.locator('[data-testid="history-entry"]');
+    expect(await entries.count()).toBe(3);
+    expect(await entries.nth(2).textContent()).toContain('Extended');
+    expect(await entries.nth(2).textContent()).toContain('more of the mosaic');
+    // The image's left part lies outside the region the edit ran on: its pixels are the original ones.
+    await frames(s.page);
+    const leftAfter = await columnSum(s.page, 0, 100);
+    expect(leftAfter).toEqual(leftBefore);
   }, 360_000);
 
   it('never reached the network', () => {

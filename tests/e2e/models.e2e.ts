@@ -18,7 +18,7 @@ const row = (page: Page, name: string) => dialog(page).getByRole('listitem', { n
 const states = (page: Page) => dialog(page).locator('[data-testid="model-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')));
 
 async function openModels(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await page.getByRole('banner', { name: 'Tools' }).getByRole('button', { name: 'Models', exact: true }).click();
   await dialog(page).getByRole('heading', { name: 'Models' }).waitFor();
 }
 

@@ -11,6 +11,8 @@ import { DiffusionError, type Extend } from '../../../workers/diffusion/client.t
 import { Generation, type GenerationJob } from './generation.svelte.ts';
 import type { Params } from '../history/types.ts';
 import { MaskEditor } from './mask-editor.svelte.ts';
+import { ExtendTool, fitExtended } from './extend-tool.svelte.ts';
+import { clampExtend, extendFromPlan, isExtended } from './extend.ts';
 import { maskToPng } from './mask-codec.ts';
 import type { EditPlan } from '../../../workers/language/types.ts';
 
@@ -53,6 +55,10 @@ export class Editor {
    * method named) or painted by hand; the prompt says what should be there.
    */
   region = $state<RegionEdit | null>(null);
+  /** Non-null while the canvas-extension tool is open. */
+  extending = $state.raw<ExtendTool | null>(null);
+  /** What the new area should show. */
+  extendPrompt = $state('');
 
   /** The diffusion side: settings, progress, live preview, results waiting to be kept. */
   readonly generation = new Generation();
@@ -219,6 +225,14 @@ export class Editor {
       if (!plan) return;
       this.#setRegion(null);
       if (plan.kind === 'global') this.startAdjust(plan.adjust);
+      else if (plan.kind === 'outpaint' && this.bitmap) {
+        this.startExtend(extendFromPlan({ width: this.bitmap.width, height: this.bitmap.height }, plan.outpaint), promptOf(plan));
+      } else if (plan.kind === 'generate') {
+        const prompt = promptOf(plan);
+        this.notices.show('info', 'This asks for a new picture', 'Create makes one from the description as the next step of this project; Undo returns to the photo.', [
+          { label: 'Create', run: () => this.createImage(prompt, { width: 512, height: 512 }) },
+        ]);
+      }
       else if (plan.kind === 'local' && turn.mask?.mask && !turn.mask.empty && this.bitmap) {
         const size = { width: this.bitmap.width, height: this.bitmap.height };
         this.#setRegion({ mask: new MaskEditor(turn.mask.mask, size), method: turn.mask.method ?? 'unknown', instruction: turn.instruction, prompt: promptOf(plan) });
@@ -227,6 +241,42 @@ export class Editor {
       this.#report(e, 'Instruction');
     } finally {
       image?.close();
+    }
+  }
+
+  /** Opens the canvas-extension tool (edge handles, presets), optionally prefilled by a plan. */
+  startExtend(initial: Partial<Extend> = {}, prompt = ''): void {
+    if (!this.bitmap || this.busy) return;
+    this.cancelAdjust();
+    this.crop = null;
+    this.#setRegion(null);
+    const image = { width: this.bitmap.width, height: this.bitmap.height };
+    this.extending?.dispose();
+    this.extending = new ExtendTool(image, initial);
+    this.extendPrompt = prompt;
+    // Room around the image for the handles and the new area.
+    const room = clampExtend(image, { left: image.width / 4, right: image.width / 4, top: image.height / 4, bottom: image.height / 4 });
+    this.viewport.fitting = false;
+    this.viewport.view = fitExtended(this.viewport, image, isExtended(this.extending.extend) ? this.extending.extend : room);
+  }
+
+  cancelExtend(): void {
+    if (!this.extending) return;
+    this.extending.dispose();
+    this.extending = null;
+    this.viewport.fit();
+  }
+
+  /** Generates the area the extension tool adds. */
+  async applyExtend(): Promise<void> {
+    const tool = this.extending;
+    if (!tool || !isExtended(tool.extend)) return;
+    const prompt = this.extendPrompt.trim() || 'a seamless continuation of the image';
+    await this.extendCanvas({ ...tool.extend }, prompt, this.extendPrompt.trim() || undefined);
+    // The tool stays open after a failure or cancel, so the person can try again.
+    if (this.generation.candidates.length) {
+      tool.dispose();
+      if (this.extending === tool) this.extending = null;
     }
   }
 
@@ -526,6 +576,8 @@ export class Editor {
   #show(shown: Displayed | null, blob: Blob | null, refit: boolean): void {
     this.cancelAdjust();
     this.stopCompare();
+    this.extending?.dispose();
+    this.extending = null;
     this.#setRegion(null);
     const [oldBitmap, oldPreview] = [this.bitmap, this.preview];
     this.bitmap = shown?.display ?? null;
