@@ -34,7 +34,8 @@ export class Assistant {
   running = $derived(this.turns.some((t) => t.status === 'planning' || t.status === 'masking'));
   #language: LanguageWorker | null = null;
   #vision: VisionWorker | null = null;
-  #config: AssistantConfig | null = null;
+  /** Reactive: the page enables the instruction box once it is set. */
+  #config = $state.raw<AssistantConfig | null>(null);
   #next = 1;
 
   /** (Re)configures the workers; existing ones are disposed when the source changes. */
