@@ -33,13 +33,13 @@ const isLocal = (url: string) => {
  */
 export async function openSession(
   baseURL: string,
-  options: { profile?: string; viewport?: { width: number; height: number }; deviceScaleFactor?: number } = {},
+  options: { profile?: string; viewport?: { width: number; height: number }; deviceScaleFactor?: number; args?: string[] } = {},
 ): Promise<Session> {
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'e2e-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
-    args: chromiumArgs,
+    args: options.args ?? chromiumArgs,
     viewport: options.viewport ?? { width: 1280, height: 720 },
     deviceScaleFactor: options.deviceScaleFactor ?? 1,
     acceptDownloads: true,

@@ -6,6 +6,7 @@
 import { GpuContext, GpuError } from '../../../workers/gpu/context.ts';
 import { encodeAdjust, NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/adjust.ts';
 import { run, STORAGE } from '../../../workers/kernels/kernel.ts';
+import { adjustRef } from '../../../workers/kernels/adjust.ref.ts';
 
 export type { Adjustments } from '../../../workers/kernels/adjust-params.ts';
 
@@ -20,9 +21,21 @@ export class GpuAdjuster {
   #gpu: Promise<GpuContext> | null = null;
   #source: Uploaded | null = null;
 
+  /** True once WebGPU turned out to be missing: adjustments then run on the CPU (same math, slower). */
+  #cpu = false;
+
   /** The adjusted pixels of `bitmap` as a new bitmap of the same size. */
   async adjust(bitmap: ImageBitmap, adjustments: Partial<Adjustments>): Promise<ImageBitmap> {
-    const gpu = await this.#context();
+    if (this.#cpu) return adjustOnCpu(bitmap, adjustments);
+    let gpu: GpuContext;
+    try {
+      gpu = await this.#context();
+    } catch (e) {
+      if (!(e instanceof GpuError && e.kind === 'unsupported')) throw e;
+      // No WebGPU here: the kernel's CPU reference gives the same pixels.
+      this.#cpu = true;
+      return adjustOnCpu(bitmap, adjustments);
+    }
     const source = await this.#upload(gpu, bitmap);
     const { width, height } = source;
     const bytes = width * height * 4;
@@ -53,7 +66,7 @@ export class GpuAdjuster {
     if (!this.#gpu) {
       const created = GpuContext.create({ label: 'image worker' }).catch((e) => {
         this.#gpu = null;
-        throw e instanceof GpuError && e.kind === 'unsupported' ? new Error(`Adjustments need WebGPU, which is not available here: ${e.message}`) : e;
+        throw e;
       });
       this.#gpu = created;
       // A lost device is recreated on the next call.
@@ -82,4 +95,16 @@ export class GpuAdjuster {
     this.#source = { bitmap, buffer, width, height };
     return this.#source;
   }
+}
+
+/** Adjustments without a GPU: the `adjust` kernel's CPU reference over the bitmap's pixels. */
+function adjustOnCpu(bitmap: ImageBitmap, adjustments: Partial<Adjustments>): Promise<ImageBitmap> {
+  const { width, height } = bitmap;
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('OffscreenCanvas 2D is not available in this browser.');
+  ctx.drawImage(bitmap, 0, 0);
+  const pixels = ctx.getImageData(0, 0, width, height).data;
+  const out = adjustRef(new Uint32Array(pixels.buffer, pixels.byteOffset, width * height), width, height, { ...NEUTRAL_ADJUSTMENTS, ...adjustments });
+  return createImageBitmap(new ImageData(new Uint8ClampedArray(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength), width, height));
 }
