@@ -91,6 +91,8 @@ export class Generation {
   #worker: DiffusionWorker | null = null;
   #config: EngineConfig | null = null;
   #controller: AbortController | null = null;
+  /** Which variant is denoising; bumped when one starts and when it ends, so late previews are dropped. */
+  #variant = 0;
 
   constructor(private readonly create: (config: EngineConfig) => DiffusionWorker = (c) => new DiffusionWorker(c)) {
     this.settings.seed = randomSeed();
@@ -118,8 +120,8 @@ export class Generation {
 
   /**
    * Runs `job` once per variant (seeds seed, seed + 1, …). Results become candidates as they
-   * finish; a cancel keeps the ones already finished. Resolves with the candidates; rejects
-   * (AbortError included) only when none finished.
+   * finish; a cancel keeps the ones already finished and resolves with them. Rejects on a cancel
+   * before any finished (AbortError) and on any other failure (finished variants stay candidates).
    */
   async run(job: GenerationJob, prompt: string): Promise<Candidate[]> {
     if (!this.#config) throw new Error('Choose where the AI models come from first (Models).');
@@ -134,21 +136,24 @@ export class Generation {
     this.kind = job.kind;
     this.firstStepMs = null;
     const started = performance.now();
-    this.#worker ??= this.create(this.#config);
-    const worker = this.#worker;
     try {
+      this.#worker ??= this.create(this.#config);
+      const worker = this.#worker;
       for (let v = 0; v < variants; v++) {
         const seed = (s.seed + v) % 2 ** 31;
         this.progress = { variant: v + 1, variants, step: 0, total: s.steps, eta: 0 };
         let result: EditResult;
+        const variant = ++this.#variant;
         try {
-          result = await this.#runOne(worker, job, prompt, s, seed, controller.signal, (e) => {
+          result = await this.#runOne(worker, job, prompt, s, seed, controller.signal, variant, (e) => {
             if (this.firstStepMs === null) this.firstStepMs = performance.now() - started;
             this.progress = { variant: v + 1, variants, step: e.step, total: e.total, eta: e.eta + (variants - v - 1) * (e.elapsed + e.eta) };
           });
         } catch (e) {
           if (this.candidates.length > 0 && isAbort(e)) break;
           throw e;
+        } finally {
+          this.#variant++;
         }
         const bitmap = result.bitmap ?? (await createImageBitmap(new ImageData(result.image.data, result.image.width, result.image.height)));
         this.candidates = [...this.candidates, { seed, image: result.image, bitmap, meta: result.meta }];
@@ -170,6 +175,7 @@ export class Generation {
     s: GenerateSettings,
     seed: number,
     signal: AbortSignal,
+    variant: number,
     onStep: (e: { step: number; total: number; eta: number; elapsed: number }) => void,
   ): Promise<EditResult> {
     const common = {
@@ -186,7 +192,7 @@ export class Generation {
       signal,
       onEvent: (e: DiffusionEvent) => {
         if (e.type === 'step') onStep(e);
-        else if (e.type === 'preview' && !signal.aborted) void this.#preview(e);
+        else if (e.type === 'preview' && !signal.aborted) void this.#preview(e, signal, variant);
       },
     };
     // The job's pixels are structured-cloned into the worker, so the job stays usable for the next variant.
@@ -196,9 +202,10 @@ export class Generation {
     return worker.generate({ ...common, width: job.width, height: job.height }, options);
   }
 
-  async #preview(e: { width: number; height: number; rgba: Uint8ClampedArray; box: LivePreview['box']; canvas: LivePreview['canvas'] }): Promise<void> {
+  async #preview(e: { width: number; height: number; rgba: Uint8ClampedArray; box: LivePreview['box']; canvas: LivePreview['canvas'] }, signal: AbortSignal, variant: number): Promise<void> {
     const bitmap = await createImageBitmap(new ImageData(new Uint8ClampedArray(e.rgba), e.width, e.height));
-    if (!this.#controller) {
+    // Only the run (and variant) that sent it may show it: a late one from a finished or cancelled run is dropped.
+    if (signal.aborted || this.#controller?.signal !== signal || this.#variant !== variant) {
       bitmap.close();
       return;
     }
