@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openSession, type Session } from './browser.ts';
+import { dropFile, expectImageSize, idle, ready } from './app.ts';
+import { installTestModels, mosaicPng, send } from './flow.ts';
+import { generateFixtures } from '../../scripts/fixtures/generate.ts';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** Runs axe-core on the page as it is now; returns violations as short lines. */
+async function audit(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** Every state of the editor a person meets should pass axe-core's checks (names, labels, roles, contrast). */
+describe('accessibility of each state (axe-core)', () => {
+  let s: Session;
+  const found: Record<string, Violation[]> = {};
+  beforeAll(async () => {
+    generateFixtures();
+    s = await openSession(inject('baseURL'));
+    await s.page.goto('/');
+    await ready(s.page);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const check = async (state: string) => {
+    found[state] = await audit(s.page);
+    expect(found[state], `${state}: ${JSON.stringify(found[state], null, 1)}`).toEqual([]);
+  };
+
+  it('empty canvas', () => check('empty'));
+
+  it('models dialog', async () => {
+    await s.page.getByRole('banner', { name: 'Tools' }).getByRole('button', { name: 'Models', exact: true }).click();
+    await s.page.getByRole('dialog', { name: 'Models' }).waitFor();
+    await check('models');
+    await s.page.getByRole('dialog', { name: 'Models' }).getByRole('button', { name: 'Close' }).first().click();
+  });
+
+  it('image open, with the test models', async () => {
+    await installTestModels(s.page);
+    await dropFile(s.page, await mosaicPng(s.page), 'mosaic.png', 'image/png');
+    await expectImageSize(s.page, '320x240');
+    await idle(s.page);
+    await check('open');
+  });
+
+  it('conversation and region panel with settings open', async () => {
+    await send(s.page, 'replace the cookies with candles');
+    await s.page.getByTestId('region').waitFor({ timeout: 60_000 });
+    await s.page.getByTestId('generate-settings').locator('summary').click();
+    await check('region');
+  });
+
+  it('adjust and extend panels', async () => {
+    await s.page.keyboard.press('Escape');
+    await s.page.getByRole('button', { name: 'Adjust', exact: true }).click();
+    await check('adjust');
+    await s.page.getByRole('button', { name: 'Cancel' }).click();
+    await s.page.getByRole('button', { name: 'Extend' }).click();
+    await check('extend');
+  });
+
+  it('a result waiting to be kept, with two variants and the compare slider', async () => {
+    const panel = s.page.getByRole('region', { name: 'Extend the canvas' });
+    await panel.getByRole('button', { name: 'Right 25 %' }).click();
+    await panel.getByTestId('generate-settings').locator('summary').click();
+    await panel.getByLabel('Steps').fill('2');
+    await panel.getByRole('radio', { name: '2' }).check();
+    await panel.getByRole('button', { name: 'Generate' }).click();
+    await s.page.getByTestId('result-bar').waitFor({ timeout: 240_000 });
+    await idle(s.page);
+    await s.page.getByTestId('result-bar').getByLabel('Before / after').check();
+    await check('result');
+  }, 300_000);
+});
