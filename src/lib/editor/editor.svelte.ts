@@ -3,23 +3,14 @@ import { ImageInputError } from '../image/errors.ts';
 import { exportFileName, downloadBlob, type ExportType } from '../image/export.ts';
 import { ImageWorker, type Displayed, type EditOp } from '../image/image-worker.ts';
 import { NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/adjust-params.ts';
+import { DiffusionError, type Extend } from '../../../workers/diffusion/client.ts';
 import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
-import { Assistant } from './assistant.svelte.ts';
-import { DiffusionError, type Extend } from '../../../workers/diffusion/client.ts';
-import { Generation, type GenerationJob } from './generation.svelte.ts';
-import type { Params } from '../history/types.ts';
-import { MaskEditor } from './mask-editor.svelte.ts';
-import { ExtendTool, fitExtended } from './extend-tool.svelte.ts';
-import { clampExtend, extendFromPlan, isExtended } from './extend.ts';
-import { maskToPng } from './mask-codec.ts';
-import type { EditPlan } from '../../../workers/language/types.ts';
-
-/** Longest side of the copy the models read. */
-const ANALYSIS_SIDE = 1024;
+import { AiEdits, type EditorCore } from './ai-edits.svelte.ts';
 
 export type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
+export type { RegionEdit } from './ai-edits.svelte.ts';
 import type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
 
 /**
@@ -48,24 +39,8 @@ export class Editor {
   #adjustQueued: Partial<Adjustments> | null = null;
   #adjustRunning = false;
 
-  /** The instruction side: conversation, plans, masks. */
-  readonly assistant = new Assistant();
-  /**
-   * The region an edit will repaint, open for correction with the brush: found by a local plan (its
-   * method named) or painted by hand; the prompt says what should be there.
-   */
-  region = $state<RegionEdit | null>(null);
-  /** Non-null while the canvas-extension tool is open. */
-  extending = $state.raw<ExtendTool | null>(null);
-  /** What the new area should show. */
-  extendPrompt = $state('');
-
-  /** The diffusion side: settings, progress, live preview, results waiting to be kept. */
-  readonly generation = new Generation();
-  /** What a kept result is recorded as. */
-  #pending: { op: 'inpaint' | 'outpaint' | 'generate'; instruction?: string; prompt: string; method?: string; extend?: Extend; mask?: Blob | null } | null = null;
-  /** Before/after compare: `before` drawn left of `split`; `at` places it when sizes differ (outpaint). */
-  compare = $state.raw<{ before: ImageBitmap; split: number; owned: boolean; at?: { x: number; y: number; width: number; height: number } } | null>(null);
+  /** The AI edits: instructions, regions, extension, generation, results waiting, before/after. */
+  readonly ai: AiEdits;
 
   /** Set by the page: opens the place where the person can delete projects to free space. */
   onmanagestorage: (() => void) | null = null;
@@ -76,6 +51,33 @@ export class Editor {
 
   constructor(project = new Project()) {
     this.project = project;
+    this.ai = new AiEdits(Editor.#core(this));
+  }
+
+  /** What the AI edits may use of the editor: the shared task runner, the screen, the worker, the hand tools. */
+  static #core(editor: Editor): EditorCore {
+    return {
+      project: editor.project,
+      viewport: editor.viewport,
+      notices: editor.notices,
+      get worker() {
+        return editor.worker;
+      },
+      get bitmap() {
+        return editor.bitmap;
+      },
+      get busy() {
+        return editor.busy;
+      },
+      task: (label, run) => editor.#task(label, run),
+      report: (e, label) => editor.#report(e, label),
+      show: (shown, blob, refit) => editor.#show(shown, blob, refit),
+      discard: (result) => editor.#discard(result),
+      cancelAdjust: () => editor.cancelAdjust(),
+      cancelCrop: () => editor.cancelCrop(),
+      startAdjust: (initial) => editor.startAdjust(initial),
+      refreshStorage: () => editor.refreshStorage(),
+    };
   }
 
   get worker(): ImageWorker {
@@ -201,282 +203,34 @@ export class Editor {
     }
   }
 
-  /**
-   * Runs an instruction: the language worker plans it; a global plan opens the adjustments
-   * prefilled, a local one shows the region the vision worker found.
-   */
-  async instruct(text: string): Promise<void> {
-    const instruction = text.trim();
-    if (!instruction || this.assistant.running) return;
-    if (this.generation.candidates.length) {
-      this.notices.info('Keep or discard the generated result first', 'Keep (Enter) adds it to the history; Discard (Esc) leaves the image as it was.');
-      return;
-    }
-    if (!this.bitmap) {
-      this.notices.info('Open an image first', 'Instructions edit the open image.');
-      return;
-    }
-    let image: ImageBitmap | null = null;
-    try {
-      image = await this.worker.analysisCopy(ANALYSIS_SIDE);
-      const turn = await this.assistant.submit(instruction, image);
-      if (turn.status === 'failed') this.notices.error('The instruction could not be run', turn.error);
-      const plan = turn.plan;
-      if (!plan) return;
-      this.#setRegion(null);
-      if (plan.kind === 'global') this.startAdjust(plan.adjust);
-      else if (plan.kind === 'outpaint' && this.bitmap) {
-        this.startExtend(extendFromPlan({ width: this.bitmap.width, height: this.bitmap.height }, plan.outpaint), promptOf(plan));
-      } else if (plan.kind === 'generate') {
-        const prompt = promptOf(plan);
-        this.notices.show('info', 'This asks for a new picture', 'Create makes one from the description as the next step of this project; Undo returns to the photo.', [
-          { label: 'Create', run: () => this.createImage(prompt, { width: 512, height: 512 }) },
-        ]);
-      }
-      else if (plan.kind === 'local' && turn.mask?.mask && !turn.mask.empty && this.bitmap) {
-        const size = { width: this.bitmap.width, height: this.bitmap.height };
-        this.#setRegion({ mask: new MaskEditor(turn.mask.mask, size), method: turn.mask.method ?? 'unknown', instruction: turn.instruction, prompt: promptOf(plan) });
-      } else if (turn.mask?.empty) this.notices.info(`Could not find “${turn.mask.phrase}” in the image`, 'Try naming it differently, or paint the region with the brush (Mask).');
-    } catch (e) {
-      this.#report(e, 'Instruction');
-    } finally {
-      image?.close();
-    }
-  }
-
-  /** Opens the canvas-extension tool (edge handles, presets), optionally prefilled by a plan. */
-  startExtend(initial: Partial<Extend> = {}, prompt = ''): void {
-    if (!this.bitmap || this.busy) return;
-    this.cancelAdjust();
-    this.crop = null;
-    this.#setRegion(null);
-    const image = { width: this.bitmap.width, height: this.bitmap.height };
-    this.extending?.dispose();
-    this.extending = new ExtendTool(image, initial);
-    this.extendPrompt = prompt;
-    // Room around the image for the handles and the new area.
-    const room = clampExtend(image, { left: image.width / 4, right: image.width / 4, top: image.height / 4, bottom: image.height / 4 });
-    this.viewport.fitting = false;
-    this.viewport.view = fitExtended(this.viewport, image, isExtended(this.extending.extend) ? this.extending.extend : room);
-  }
-
-  cancelExtend(): void {
-    if (!this.extending) return;
-    this.extending.dispose();
-    this.extending = null;
-    this.viewport.fit();
-  }
-
-  /** Generates the area the extension tool adds. */
-  async applyExtend(): Promise<void> {
-    const tool = this.extending;
-    if (!tool || !isExtended(tool.extend)) return;
-    const prompt = this.extendPrompt.trim() || 'a seamless continuation of the image';
-    await this.extendCanvas({ ...tool.extend }, prompt, this.extendPrompt.trim() || undefined);
-    // The tool stays open after a failure or cancel, so the person can try again.
-    if (this.generation.candidates.length) {
-      tool.dispose();
-      if (this.extending === tool) this.extending = null;
-    }
-  }
-
-  /** Opens the brush on an empty mask, to paint the region to repaint by hand. */
-  startMask(): void {
-    if (!this.bitmap || this.busy) return;
-    this.cancelAdjust();
-    this.crop = null;
-    this.#setRegion({ mask: MaskEditor.blank({ width: this.bitmap.width, height: this.bitmap.height }), method: 'brush', prompt: '' });
-  }
-
-  /**
-   * Repaints the region with SD1.5 inpainting at full resolution, pasted back. The results (1–4
-   * variants) wait on screen until the person keeps one.
-   */
-  async generate(): Promise<void> {
-    const region = this.region;
-    if (!region) return;
-    const prompt = region.prompt.trim();
-    if (!prompt) {
-      this.notices.info('Say what should be in the region', 'Describe it in the box above Generate.');
-      return;
-    }
-    if (region.mask.coverage <= 0) {
-      this.notices.info('The mask is empty', 'Paint over the part of the image to change.');
-      return;
-    }
-    const plane = region.mask.snapshotPlane();
-    const method = region.mask.edited ? `${region.method}+brush` : region.method;
-    await this.#generate('Generating', async () => {
-      const [image, fullMask, png] = await Promise.all([this.worker.pixels(), this.worker.maskAtImageSize(plane), maskToPng(plane)]);
-      this.#pending = { op: 'inpaint', instruction: region.instruction, prompt, method, mask: png };
-      return { job: { kind: 'inpaint', image, mask: fullMask }, prompt };
-    });
-  }
-
-  /** Extends the canvas by `extend` pixels per side and fills the new area (outpainting). */
-  async extendCanvas(extend: Extend, prompt: string, instruction?: string): Promise<void> {
-    if (!this.bitmap) return;
-    await this.#generate('Extending', async () => {
-      const image = await this.worker.pixels();
-      this.#pending = { op: 'outpaint', instruction, prompt, extend };
-      return { job: { kind: 'outpaint', image, extend }, prompt };
-    });
-  }
-
-  /** Text to image: a new picture from a prompt, opened as a new project when kept. */
-  async createImage(prompt: string, size: { width: number; height: number }): Promise<void> {
-    const text = prompt.trim();
-    if (!text) return;
-    await this.#generate('Creating', async () => {
-      this.#pending = { op: 'generate', instruction: text, prompt: text };
-      return { job: { kind: 'generate', ...size }, prompt: text };
-    });
-  }
-
-  /** The running generation's latest preview, placed in the coordinates of what the viewport shows. */
-  get live(): { bitmap: ImageBitmap; box: { x: number; y: number; width: number; height: number } } | null {
-    const live = this.generation.live;
-    if (!live) return null;
-    const extend = this.#pending?.extend;
-    // Outpainting before its first result: the screen still shows the unextended image.
-    if (extend && !this.generation.current) return { bitmap: live.bitmap, box: { ...live.box, x: live.box.x - extend.left, y: live.box.y - extend.top } };
-    return { bitmap: live.bitmap, box: live.box };
-  }
-
-  /** What the viewport draws: a generated result waiting to be kept, else the current image. */
-  get shown(): ImageBitmap | null {
-    return this.generation.current?.bitmap ?? this.bitmap;
-  }
-
-  /** Keeps the result on screen as a history entry (a new project for text to image). */
-  async keepResult(): Promise<void> {
-    const pending = this.#pending;
-    if (!this.generation.current || !pending) return;
-    this.stopCompare();
-    await this.#task('Keeping the result', async () => {
-      const chosen = this.generation.take();
-      this.#pending = null;
-      if (!chosen) return;
-      const applied = await this.worker.adopt(chosen.image);
-      chosen.bitmap.close();
-      const m = chosen.meta;
-      const params: Params = { prompt: pending.prompt, seed: m.seed, steps: m.settings.steps, guidance: m.settings.guidanceScale };
-      if (m.settings.strength !== 1) params.strength = m.settings.strength;
-      if (m.settings.harmonise) params.harmonise = m.settings.harmonise;
-      if (pending.method) params.mask = pending.method;
-      if (pending.extend) Object.assign(params, pending.extend);
-      try {
-        if (pending.op === 'generate' && !this.bitmap) {
-          await this.project.open({ name: nameFromPrompt(pending.prompt), original: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height, params: { ...params, op: 'generate' } });
-        } else {
-          const mask = pending.mask ?? undefined;
-          await this.project.commit({ op: pending.op, params, instruction: pending.instruction, image: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height, mask });
-        }
-      } catch (e) {
-        await this.#discard(applied);
-        throw e;
-      }
-      this.#show(applied, this.project.image, pending.op !== 'inpaint');
-    });
-    void this.refreshStorage();
-  }
-
-  /** Drops the generated results; the image stays as it was. */
-  discardResult(): void {
-    if (!this.generation.candidates.length) return;
-    this.stopCompare();
-    const resized = this.generation.kind !== 'inpaint';
-    this.generation.discard();
-    this.#pending = null;
-    if (resized) this.viewport.setImage(this.bitmap && { width: this.bitmap.width, height: this.bitmap.height }, true);
-  }
-
-  /** Shows another of the variants. */
-  selectResult(index: number): void {
-    this.generation.select(index);
-  }
-
-  /** Stops a running generation within one step; finished variants stay to choose from. */
-  cancelGenerate(): void {
-    this.generation.cancel();
-  }
-
-  /** Before/after: the result waiting to be kept against the image, or the current entry against the one before it. */
-  async startCompare(split = 0.5): Promise<void> {
-    if (this.compare) {
-      this.compare = { ...this.compare, split };
-      return;
-    }
-    const candidate = this.generation.current;
-    if (candidate && this.bitmap) {
-      const at = this.generation.kind === 'outpaint' ? this.#pending?.extend : undefined;
-      this.compare = { before: this.bitmap, split, owned: false, at: at && { x: at.left, y: at.top, width: this.bitmap.width, height: this.bitmap.height } };
-      return;
-    }
-    const cursor = this.project.cursor;
-    const entry = this.project.current;
-    if (cursor < 1 || !entry) return;
-    const blob = await this.project.imageAt(cursor - 1);
-    const before = await createImageBitmap(blob);
-    if (this.project.cursor !== cursor) {
-      before.close();
-      return;
-    }
-    const p = entry.params;
-    const at = entry.op === 'outpaint' ? { x: Number(p.left) || 0, y: Number(p.top) || 0, width: before.width, height: before.height } : undefined;
-    this.compare = { before, split, owned: true, at };
-  }
-
-  setCompareSplit(split: number): void {
-    if (this.compare) this.compare = { ...this.compare, split: Math.min(1, Math.max(0, split)) };
-  }
-
-  stopCompare(): void {
-    if (this.compare?.owned) this.compare.before.close();
-    this.compare = null;
-  }
-
-  /** Whether there is something to compare with: a result waiting, or an entry before the current one. */
-  get canCompare(): boolean {
-    return this.generation.candidates.length > 0 || this.project.cursor > 0;
-  }
-
-  /** Runs a generation job: models configured, the VLM released, results left on screen as candidates. */
-  async #generate(label: string, prepare: () => Promise<{ job: GenerationJob; prompt: string }>): Promise<void> {
-    const config = this.assistant.config;
-    if (!config) {
-      this.notices.info('Choose the AI models first', 'Open Models to download them once; then edits run offline.');
-      return;
-    }
-    this.discardResult();
-    this.cancelAdjust();
-    await this.#task(label, async () => {
-      this.generation.configure({ ...config.models, working: config.working });
-      // The VLM and the UNet never need to be resident together.
-      await this.assistant.releaseLanguage();
-      const { job, prompt } = await prepare();
-      try {
-        const results = await this.generation.run(job, prompt);
-        this.#setRegion(null);
-        if (job.kind !== 'inpaint' && results[0]) this.viewport.setImage({ width: results[0].bitmap.width, height: results[0].bitmap.height }, true);
-      } catch (e) {
-        this.#pending = null;
-        throw e;
-      }
-    });
-  }
-
-  clearRegion(): void {
-    this.#setRegion(null);
-  }
-
-  #setRegion(region: RegionEdit | null): void {
-    this.region?.mask.dispose();
-    this.region = region;
-  }
+  // The page's view of the AI edits (see AiEdits), so it reads `editor.X` for every part of the editor.
+  get assistant() { return this.ai.assistant; }
+  get generation() { return this.ai.generation; }
+  get region() { return this.ai.region; }
+  get extending() { return this.ai.extending; }
+  get extendPrompt() { return this.ai.extendPrompt; }
+  set extendPrompt(prompt: string) { this.ai.extendPrompt = prompt; }
+  get compare() { return this.ai.compare; }
+  get live() { return this.ai.live; }
+  get shown() { return this.ai.shown; }
+  instruct(text: string) { return this.ai.instruct(text); }
+  startMask() { this.ai.startMask(); }
+  startExtend(initial: Partial<Extend> = {}, prompt = '') { this.ai.startExtend(initial, prompt); }
+  cancelExtend() { this.ai.cancelExtend(); }
+  applyExtend() { return this.ai.applyExtend(); }
+  generate() { return this.ai.generate(); }
+  createImage(prompt: string, size: { width: number; height: number }) { return this.ai.createImage(prompt, size); }
+  keepResult() { return this.ai.keepResult(); }
+  discardResult() { this.ai.discardResult(); }
+  selectResult(index: number) { this.ai.selectResult(index); }
+  cancelGenerate() { this.ai.cancelGenerate(); }
+  startCompare(split?: number) { return this.ai.startCompare(split); }
+  setCompareSplit(split: number) { this.ai.setCompareSplit(split); }
+  stopCompare() { this.ai.stopCompare(); }
+  clearRegion() { this.ai.clearRegion(); }
 
   /** Undo; with a generated result waiting, it discards that result instead. */
-  undo = () => (this.generation.candidates.length ? this.discardResult() : this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false))));
+  undo = () => (this.ai.waiting ? this.ai.discardResult() : this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false))));
   redo = () => this.#task('Redoing', async () => this.project.redo().then(() => this.#sync(false)));
   jumpTo = (i: number) => this.#task('Going back in history', async () => this.project.jumpTo(i).then(() => this.#sync(false)));
 
@@ -522,10 +276,7 @@ export class Editor {
 
   dispose(): void {
     this.cancelAdjust();
-    this.#setRegion(null);
-    this.assistant.dispose();
-    this.stopCompare();
-    this.generation.dispose();
+    this.ai.dispose();
     this.bitmap?.close();
     this.preview?.close();
     this.bitmap = null;
@@ -575,10 +326,7 @@ export class Editor {
   /** Puts display copies on screen (a reduced one for large images, drawn when zoomed out). */
   #show(shown: Displayed | null, blob: Blob | null, refit: boolean): void {
     this.cancelAdjust();
-    this.stopCompare();
-    this.extending?.dispose();
-    this.extending = null;
-    this.#setRegion(null);
+    this.ai.closeTools();
     const [oldBitmap, oldPreview] = [this.bitmap, this.preview];
     this.bitmap = shown?.display ?? null;
     this.preview = shown?.preview ?? null;
@@ -594,7 +342,7 @@ export class Editor {
       this.notices.info(`Still ${this.busy.toLowerCase()}…`, 'Try again when it has finished.');
       return;
     }
-    if (this.generation.candidates.length && label !== 'Keeping the result') {
+    if (this.ai.waiting && label !== 'Keeping the result') {
       this.notices.info('Keep or discard the generated result first', 'Keep (Enter) adds it to the history; Discard (Esc) leaves the image as it was.');
       return;
     }
@@ -637,26 +385,4 @@ export class Editor {
     this.#lastFile = file;
     await this.openFile(file);
   }
-}
-
-/** A region being prepared for repainting. */
-export interface RegionEdit {
-  mask: MaskEditor;
-  /** What found it: clipseg, region-head, brush. */
-  method: string;
-  /** The person's words, for the history entry. */
-  instruction?: string;
-  /** What the generator is asked to put there (editable). */
-  prompt: string;
-}
-
-/** The generator's prompt for a plan: its detailed prompt, else the target description, else the words. */
-function promptOf(plan: EditPlan): string {
-  return plan.prompt || plan.targetDescription || plan.expressive || plan.instruction;
-}
-
-/** A project name from a prompt: its first words. */
-function nameFromPrompt(prompt: string): string {
-  const words = prompt.replace(/\s+/g, ' ').trim().split(' ').slice(0, 6).join(' ');
-  return words.length > 48 ? `${words.slice(0, 47)}…` : words || 'Generated image';
 }
