@@ -123,6 +123,10 @@ describe('generating with the test models: text to image, cancel, reload, export
     await expectImageSize(s.page, '320x240');
     expect(await historyCount(s.page)).toBe(2);
     expect(await s.page.locator('[data-testid="history-entry"]').nth(1).textContent()).toContain('replace the cookies with candles');
+    // The conversation came back with the project: the instruction and the model's plan.
+    await s.page.getByTestId('reply').first().waitFor();
+    expect(await s.page.getByRole('list', { name: 'Conversation' }).textContent()).toContain('replace the cookies with candles');
+    expect(await s.page.getByTestId('plan-kind').first().textContent()).toMatch(/^Edit a region/);
     await frames(s.page);
     expect(await viewportSum(s.page)).toBe(edited);
     await s.page.getByRole('button', { name: 'Export…' }).click();

@@ -83,6 +83,16 @@ export class AiEdits {
    * Runs an instruction: the language worker plans it; a global plan opens the adjustments
    * prefilled, a local one shows the region the vision worker found.
    */
+  #conversationOf: string | null = null;
+
+  /** Shows the saved conversation of the open project when the project changes (open, load, close, restore). */
+  async projectChanged(id: string | null): Promise<void> {
+    if (id === this.#conversationOf) return;
+    this.#conversationOf = id;
+    if (this.assistant.running) await this.assistant.cancel();
+    await this.assistant.load(id);
+  }
+
   async instruct(text: string): Promise<void> {
     const core = this.#core;
     const instruction = text.trim();
@@ -99,6 +109,8 @@ export class AiEdits {
     try {
       image = await core.worker.analysisCopy(ANALYSIS_SIDE);
       const turn = await this.assistant.submit(instruction, image);
+      const projectId = core.project.id;
+      if (projectId) void this.assistant.save(projectId);
       if (turn.status === 'failed') core.notices.error('The instruction could not be run', turn.error);
       const plan = turn.plan;
       if (!plan) return;
@@ -111,8 +123,7 @@ export class AiEdits {
         core.notices.show('info', 'This asks for a new picture', 'Create makes one from the description as the next step of this project; Undo returns to the photo.', [
           { label: 'Create', run: () => this.createImage(prompt, { width: 512, height: 512 }) },
         ]);
-      }
-      else if (plan.kind === 'local' && turn.mask?.mask && !turn.mask.empty && core.bitmap) {
+      } else if (plan.kind === 'local' && turn.mask?.mask && !turn.mask.empty && core.bitmap) {
         const size = { width: core.bitmap.width, height: core.bitmap.height };
         this.#setRegion({ mask: new MaskEditor(turn.mask.mask, size), method: turn.mask.method ?? 'unknown', instruction: turn.instruction, prompt: promptOf(plan) });
       } else if (turn.mask?.empty) core.notices.info(`Could not find “${turn.mask.phrase}” in the image`, 'Try naming it differently, or paint the region with the brush (Mask).');

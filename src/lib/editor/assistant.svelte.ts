@@ -1,3 +1,4 @@
+import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { LanguageWorker } from '../../../workers/language/client.ts';
 import type { EditPlan, Turn } from '../../../workers/language/types.ts';
 import { VisionWorker, type MaskResult } from '../../../workers/vision/client.ts';
@@ -15,6 +16,9 @@ export interface AssistantTurn {
   status: 'planning' | 'masking' | 'done' | 'cancelled' | 'failed';
   error?: string;
 }
+
+/** A turn as saved with its project. */
+type SavedTurn = Omit<AssistantTurn, 'mask'>;
 
 /** Where the workers read models from and how they run; from the model profile. */
 export interface AssistantConfig {
@@ -100,6 +104,48 @@ export class Assistant {
 
   clear(): void {
     this.turns = [];
+  }
+
+  #store: UseStore | null = null;
+  get #db(): UseStore {
+    this.#store ??= createStore('instruct-edit-conversations', 'turns');
+    return this.#store;
+  }
+
+  /**
+   * Saves the conversation of a project (instructions, replies, plans; masks are not kept — the
+   * history keeps the mask of each edit). Best effort: a full disk must not fail an edit.
+   */
+  async save(projectId: string): Promise<void> {
+    const turns: SavedTurn[] = this.turns
+      .filter((t) => t.status === 'done' || t.status === 'failed' || t.status === 'cancelled')
+      .map((t) => ({ id: t.id, instruction: t.instruction, reply: t.reply, plan: $state.snapshot(t.plan) as EditPlan | null, status: t.status, error: t.error }));
+    try {
+      await set(projectId, turns, this.#db);
+    } catch (e) {
+      console.warn('The conversation could not be saved', e);
+    }
+  }
+
+  /** Shows the saved conversation of a project (empty for a new one). */
+  async load(projectId: string | null): Promise<void> {
+    let saved: SavedTurn[] | undefined;
+    try {
+      saved = projectId ? await get<SavedTurn[]>(projectId, this.#db) : undefined;
+    } catch {
+      saved = undefined;
+    }
+    this.turns = (saved ?? []).map((t) => ({ ...t, mask: null }));
+    this.#next = Math.max(1, ...this.turns.map((t) => t.id + 1));
+  }
+
+  /** Deletes the saved conversation of a deleted project. */
+  async forget(projectId: string): Promise<void> {
+    try {
+      await del(projectId, this.#db);
+    } catch {
+      /* nothing saved */
+    }
   }
 
   dispose(): void {

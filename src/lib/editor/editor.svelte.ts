@@ -244,6 +244,7 @@ export class Editor {
   async deleteProject(id: string): Promise<void> {
     await this.#task('Deleting project', async () => {
       await this.project.deleteProject(id);
+      await this.ai.assistant.forget(id);
       await this.#sync(true);
     });
     void this.refreshStorage();
@@ -334,6 +335,8 @@ export class Editor {
     oldBitmap?.close();
     oldPreview?.close();
     this.viewport.setImage(shown && { width: shown.width, height: shown.height }, refit);
+    // The conversation belongs to its project.
+    void this.ai.projectChanged(this.project.id);
   }
 
   /** Runs one operation at a time and turns failures into messages; the current work stays. */
