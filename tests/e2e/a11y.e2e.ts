@@ -88,5 +88,24 @@ describe('accessibility of each state (axe-core)', () => {
     await idle(s.page);
     await s.page.getByTestId('result-bar').getByLabel('Before / after').check();
     await check('result');
+    await s.screenshot('80-result-variants');
   }, 300_000);
+
+  it('the same result on a 390-px-wide phone', async () => {
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    await s.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // Everything the person needs is reachable: the result bar's buttons are inside the screen.
+    for (const name of ['Keep', 'Discard']) {
+      const b = (await s.page.getByTestId('result-bar').getByRole('button', { name }).boundingBox())!;
+      expect(b.x).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width).toBeLessThanOrEqual(390);
+    }
+    await s.screenshot('81-result-phone');
+    await check('phone');
+    await s.page.getByTestId('result-bar').getByRole('button', { name: 'Keep' }).click();
+    await idle(s.page);
+    await s.page.getByRole('button', { name: 'Mask' }).click();
+    await s.screenshot('82-mask-phone');
+    await check('phone-mask');
+  });
 });
