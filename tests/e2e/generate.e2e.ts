@@ -55,6 +55,8 @@ describe('generating with the test models: text to image, cancel, reload, export
     await s.screenshot('60-create');
     await form.getByRole('button', { name: 'Create' }).click();
     await s.page.getByTestId('progress').waitFor({ timeout: 150_000 });
+    // Rough previews of the latents arrive while it denoises.
+    await s.page.getByTestId('create-preview').waitFor({ timeout: 150_000 });
     await s.screenshot('61-creating');
     await idleLong(s.page);
     expect(await s.page.locator('[role="alert"]').count()).toBe(0);
