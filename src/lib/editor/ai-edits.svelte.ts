@@ -7,7 +7,7 @@ import type { Adjustments } from '../../../workers/kernels/adjust-params.ts';
 import type { Extend } from '../../../workers/diffusion/client.ts';
 import type { EditPlan } from '../../../workers/language/types.ts';
 import { Assistant } from './assistant.svelte.ts';
-import { Generation, type GenerationJob } from './generation.svelte.ts';
+import { composeCandidate, Generation, type GenerationJob } from './generation.svelte.ts';
 import { MaskEditor } from './mask-editor.svelte.ts';
 import { ExtendTool, fitExtended } from './extend-tool.svelte.ts';
 import { clampExtend, extendFromPlan, isExtended } from './extend.ts';
@@ -229,7 +229,9 @@ export class AiEdits {
   /** The running generation's latest preview, placed in the coordinates of what the viewport shows. */
   get live(): { bitmap: ImageBitmap; box: { x: number; y: number; width: number; height: number } } | null {
     const live = this.generation.live;
-    if (!live) return null;
+    const candidate = this.generation.current;
+    // An inpainting result on screen is its patch drawn over the image.
+    if (!live) return candidate?.overlay ? { bitmap: candidate.bitmap, box: candidate.box } : null;
     const extend = this.#pending?.extend;
     // Outpainting before its first result: the screen still shows the unextended image.
     if (extend && !this.generation.current) return { bitmap: live.bitmap, box: { ...live.box, x: live.box.x - extend.left, y: live.box.y - extend.top } };
@@ -238,7 +240,8 @@ export class AiEdits {
 
   /** What the viewport draws: a generated result waiting to be kept, else the current image. */
   get shown(): ImageBitmap | null {
-    return this.generation.current?.bitmap ?? this.#core.bitmap;
+    const candidate = this.generation.current;
+    return candidate && !candidate.overlay ? candidate.bitmap : this.#core.bitmap;
   }
 
   /** Keeps the result on screen as a history entry (a new project for text to image). */
@@ -251,8 +254,10 @@ export class AiEdits {
       const chosen = this.generation.take();
       this.#pending = null;
       if (!chosen) return;
-      const applied = await core.worker.adopt(chosen.image);
       chosen.bitmap.close();
+      // The whole result: the image the job ran on with the chosen patch pasted in.
+      const base = pending.op === 'generate' ? null : await core.worker.pixels();
+      const applied = await core.worker.adopt(composeCandidate(chosen, base, pending.extend));
       const m = chosen.meta;
       const params: Params = { prompt: pending.prompt, seed: m.seed, steps: m.settings.steps, guidance: m.settings.guidanceScale };
       if (m.settings.strength !== 1) params.strength = m.settings.strength;
@@ -375,7 +380,7 @@ export class AiEdits {
       try {
         const results = await this.generation.run(job, prompt);
         this.#setRegion(null);
-        if (job.kind !== 'inpaint' && results[0]) this.#core.viewport.setImage({ width: results[0].bitmap.width, height: results[0].bitmap.height }, true);
+        if (job.kind !== 'inpaint' && results[0]) this.#core.viewport.setImage(results[0].canvas, true);
       } catch (e) {
         this.#pending = null;
         throw e;

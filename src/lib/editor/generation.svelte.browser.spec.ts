@@ -11,7 +11,7 @@ import type {
   InpaintRequest,
   OutpaintRequest,
 } from '../../../workers/diffusion/client.ts';
-import { type GenerationJob, Generation } from './generation.svelte.ts';
+import { composeCandidate, type GenerationJob, Generation } from './generation.svelte.ts';
 
 type AnyRequest = InpaintRequest | OutpaintRequest | GenerateRequest;
 
@@ -228,7 +228,8 @@ describe('Generation', () => {
     expect(g.candidates.map((c) => c.seed)).toEqual([100, 101, 102]);
     for (const c of g.candidates) {
       expect([c.bitmap.width, c.bitmap.height]).toEqual([W, H]);
-      expect([c.image.width, c.image.height]).toEqual([W, H]);
+      expect(c.canvas).toEqual({ width: W, height: H });
+      expect(c.patch.length).toBe(W * H * 4);
       expect(c.meta.seed).toBe(c.seed);
       expect(firstPixel(c.bitmap)).toEqual([(c.seed * 7) & 255, (c.seed * 7 + 1) & 255, (c.seed * 7 + 2) & 255, 255]);
     }
@@ -311,7 +312,8 @@ describe('Generation', () => {
     expect(g.kind).toBe('inpaint');
     const inpaint = workers[0].calls[0];
     expect(inpaint.kind).toBe('inpaint');
-    expect(inpaint.request).toEqual({ ...common, image: IMAGE, mask: (INPAINT as Extract<GenerationJob, { kind: 'inpaint' }>).mask, strength: 0.75, harmonise: true });
+    // Inpainting shows its patch over the image: pixels only, no full-size bitmap.
+    expect(inpaint.request).toEqual({ ...common, output: 'rgba', image: IMAGE, mask: (INPAINT as Extract<GenerationJob, { kind: 'inpaint' }>).mask, strength: 0.75, harmonise: true });
     expect(inpaint.options.signal).toBeInstanceOf(AbortSignal);
     expect(inpaint.options.onEvent).toBeTypeOf('function');
 
@@ -583,5 +585,63 @@ describe('Generation', () => {
     // Unconfigured again.
     await expect(g.run(GENERATE, 'x')).rejects.toThrow('Choose where the AI models come from first');
     expect(workers).toHaveLength(1);
+  });
+});
+
+describe('Generation keeps only the edited box of each result', () => {
+  /** A worker whose result is `base` (extended for outpaint) with the box filled by the seed. */
+  function boxWorker(base: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }, box: { x: number; y: number; width: number; height: number }, extend?: { left: number; top: number; right: number; bottom: number }) {
+    const run = async (kind: EditKind, r: AnyRequest): Promise<EditResult> => {
+      const e = extend ?? { left: 0, top: 0, right: 0, bottom: 0 };
+      const width = base.width + e.left + e.right;
+      const height = base.height + e.top + e.bottom;
+      const data = new Uint8ClampedArray(width * height * 4);
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++) {
+          const sx = Math.min(base.width - 1, Math.max(0, x - e.left));
+          const sy = Math.min(base.height - 1, Math.max(0, y - e.top));
+          const inBox = x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
+          for (let c = 0; c < 4; c++) data[(y * width + x) * 4 + c] = inBox ? (c === 3 ? 255 : ((r.seed ?? 0) + x * 3 + y * 5 + c) & 255) : base.data[(sy * base.width + sx) * 4 + c];
+        }
+      const m = meta(kind, r);
+      return { image: { data, width, height }, meta: { ...m, size: { width, height }, box } };
+    };
+    return { inpaint: (r: InpaintRequest) => run('inpaint', r), outpaint: (r: OutpaintRequest) => run('outpaint', r), generate: (r: GenerateRequest) => run('generate', r), release: async () => {}, dispose: () => {} };
+  }
+  const base = { data: new Uint8ClampedArray(Array.from({ length: 6 * 4 * 4 }, (_, i) => (i * 11) & 255)), width: 6, height: 4 };
+
+  it('inpainting: the patch alone, drawn over the image, and composed back exactly', async () => {
+    const box = { x: 1, y: 1, width: 3, height: 2 };
+    let last: EditResult | null = null;
+    const worker = boxWorker(base, box);
+    const fake = { ...worker, inpaint: async (r: InpaintRequest) => (last = await worker.inpaint(r)) };
+    const g = new Generation(() => fake as unknown as DiffusionWorker);
+    g.configure({});
+    const mask = { data: new Uint8Array(24), width: 6, height: 4 };
+    const [c] = await g.run({ kind: 'inpaint', image: base, mask }, 'candles');
+    expect(c.overlay).toBe(true);
+    expect(c.box).toEqual(box);
+    expect(c.canvas).toEqual({ width: 6, height: 4 });
+    expect([c.bitmap.width, c.bitmap.height]).toEqual([3, 2]);
+    expect(c.patch.length).toBe(3 * 2 * 4);
+    const full = composeCandidate(c, base);
+    expect(Array.from(full.data)).toEqual(Array.from(last!.image.data));
+  });
+
+  it('outpainting: the whole result on screen; composed from the extended image and the patch', async () => {
+    const extend = { left: 0, top: 0, right: 2, bottom: 0 };
+    const box = { x: 3, y: 0, width: 5, height: 4 };
+    let last: EditResult | null = null;
+    const worker = boxWorker(base, box, extend);
+    const fake = { ...worker, outpaint: async (r: OutpaintRequest) => (last = await worker.outpaint(r)) };
+    const g = new Generation(() => fake as unknown as DiffusionWorker);
+    g.configure({});
+    const [c] = await g.run({ kind: 'outpaint', image: base, extend }, 'more');
+    expect(c.overlay).toBe(false);
+    expect([c.bitmap.width, c.bitmap.height]).toEqual([8, 4]);
+    const full = composeCandidate(c, base, extend);
+    expect([full.width, full.height]).toEqual([8, 4]);
+    expect(Array.from(full.data)).toEqual(Array.from(last!.image.data));
+    expect(() => composeCandidate(c, base)).toThrow(/6×4; the result is 8×4/);
   });
 });

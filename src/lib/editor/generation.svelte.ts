@@ -1,4 +1,5 @@
-import { DiffusionWorker, type DiffusionEvent, type EditMeta, type EditResult, type EngineConfig, type Extend, type MaskImage, type RgbaImage } from '../../../workers/diffusion/client.ts';
+import { DiffusionWorker, type DiffusionEvent, type EditMeta, type EditResult, type EngineConfig, type Extend, type MaskImage, type Rect, type RgbaImage } from '../../../workers/diffusion/client.ts';
+import { extendCanvas, pasteBox } from '../../../workers/diffusion/images.ts';
 
 /** The settings drawer: what the person chose for the next generation. */
 export interface GenerateSettings {
@@ -42,12 +43,26 @@ export type GenerationJob =
   | { kind: 'outpaint'; image: RgbaImage; extend: Extend }
   | { kind: 'generate'; width: number; height: number };
 
-/** One finished result waiting to be kept or discarded. */
+/**
+ * One finished result waiting to be kept or discarded. Only the box the edit ran on is kept
+ * (`patch`): everything outside it is the original image, byte for byte, so four variants of a
+ * 24-MP photo cost four small boxes, not four full copies. `compose` rebuilds the whole canvas.
+ */
 export interface Candidate {
   seed: number;
-  image: EditResult['image'];
-  /** For the screen. */
+  /** RGBA8 of `box`. */
+  patch: Uint8ClampedArray<ArrayBuffer>;
+  /** Where the patch goes on the result's canvas. */
+  box: Rect;
+  /** The result's size (the extended canvas for outpainting). */
+  canvas: { width: number; height: number };
+  /**
+   * For the screen: the patch alone for inpainting (drawn over the image at `box`), the whole
+   * result otherwise (its canvas differs from the image).
+   */
   bitmap: ImageBitmap;
+  /** True when `bitmap` is the patch only. */
+  overlay: boolean;
   meta: EditMeta;
 }
 
@@ -155,8 +170,7 @@ export class Generation {
         } finally {
           this.#variant++;
         }
-        const bitmap = result.bitmap ?? (await createImageBitmap(new ImageData(result.image.data, result.image.width, result.image.height)));
-        this.candidates = [...this.candidates, { seed, image: result.image, bitmap, meta: result.meta }];
+        this.candidates = [...this.candidates, await candidateOf(job.kind, seed, result)];
         this.#setLive(null);
       }
       return this.candidates;
@@ -186,7 +200,8 @@ export class Generation {
       seed,
       maxChunks: MAX_PROMPT_CHUNKS,
       previewEvery: s.previews ? Math.max(1, Math.round(s.steps / 10)) : 0,
-      output: 'bitmap' as const,
+      // Inpainting shows the patch over the image; the other kinds need the whole result on screen.
+      output: job.kind === 'inpaint' ? ('rgba' as const) : ('bitmap' as const),
     };
     const options = {
       signal,
@@ -261,4 +276,32 @@ export class Generation {
 
 function isAbort(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';
+}
+
+/** Keeps the box of a result (and a bitmap for the screen); the full canvas is dropped. */
+async function candidateOf(kind: GenerationJob['kind'], seed: number, result: EditResult): Promise<Candidate> {
+  const { image, meta } = result;
+  const box = meta.box;
+  const patch = new Uint8ClampedArray(box.width * box.height * 4);
+  for (let y = 0; y < box.height; y++) {
+    const from = ((box.y + y) * image.width + box.x) * 4;
+    patch.set(image.data.subarray(from, from + box.width * 4), y * box.width * 4);
+  }
+  const overlay = kind === 'inpaint';
+  const bitmap = overlay
+    ? await createImageBitmap(new ImageData(patch, box.width, box.height))
+    : (result.bitmap ?? (await createImageBitmap(new ImageData(image.data, image.width, image.height))));
+  if (overlay) result.bitmap?.close();
+  return { seed, patch, box, canvas: { width: image.width, height: image.height }, bitmap, overlay, meta };
+}
+
+/**
+ * The whole result of a candidate: `base` is the image the job ran on (null for text to image),
+ * `extend` the outpainting extension. Outside the box these are the bytes the diffusion worker
+ * started from, so this equals the canvas it returned.
+ */
+export function composeCandidate(c: Candidate, base: RgbaImage | null, extend?: Extend): RgbaImage & { data: Uint8ClampedArray<ArrayBuffer> } {
+  const canvas = base ? (extend ? extendCanvas(base, extend) : base) : { data: new Uint8ClampedArray(c.canvas.width * c.canvas.height * 4), ...c.canvas };
+  if (canvas.width !== c.canvas.width || canvas.height !== c.canvas.height) throw new Error(`The image is ${canvas.width}×${canvas.height}; the result is ${c.canvas.width}×${c.canvas.height}.`);
+  return { data: pasteBox(canvas, new Uint8Array(c.patch.buffer), c.box), width: canvas.width, height: canvas.height };
 }
