@@ -167,6 +167,28 @@ describe('instructions with the test models: plan, adjust, region', () => {
     expect(after).toBe(second);
     // Only the painted stroke (y ≈ 120) was repainted: the top rows are the original pixels.
     expect(await stripSum(s.page, 0, 40)).toBe(topBefore);
+    // The mask is stored with the entry: a grey PNG, white along the stroke's row, black at the top.
+    const mask = await s.page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('instruct-edit');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const blobs = await new Promise<Blob[]>((resolve, reject) => {
+        const r = db.transaction('projects').objectStore('projects').getAll(IDBKeyRange.bound(['mask'], ['mask', []]));
+        r.onsuccess = () => resolve(r.result as Blob[]);
+        r.onerror = () => reject(r.error);
+      });
+      db.close();
+      if (blobs.length !== 1) return { count: blobs.length };
+      const bitmap = await createImageBitmap(blobs[0]);
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const g = c.getContext('2d')!;
+      g.drawImage(bitmap, 0, 0);
+      const at = (fx: number, fy: number) => g.getImageData(Math.floor(fx * bitmap.width), Math.floor(fy * bitmap.height), 1, 1).data[0];
+      return { count: 1, type: blobs[0].type, stroke: at(100 / 320, 0.5), top: at(0.5, 0.05) };
+    });
+    expect(mask).toEqual({ count: 1, type: 'image/png', stroke: 255, top: 0 });
     await s.screenshot('55-kept');
   }, 420_000);
 
