@@ -6,11 +6,10 @@
  * The wasm binary and its loader are self-hosted (Vite `?url` assets), never a CDN.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
-import mjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+// The files ORT loads for the WebGPU build, named once (the page uses them too, without ORT itself).
+import { ORT_WASM_PATHS } from '../../src/lib/models/ort-wasm.ts';
 
-/** The files ORT loads for the WebGPU build (the asyncify variant is the one that build asks for). */
-export const ORT_WASM_PATHS = Object.freeze({ wasm: wasmUrl, mjs: mjsUrl });
+export { ORT_WASM_PATHS };
 
 // A fresh object: transformers.js replaces `mjs` with a blob URL of its cached copy in place.
 ort.env.wasm.wasmPaths = { ...ORT_WASM_PATHS };

@@ -1,8 +1,7 @@
-// The one module of the vision worker that uses onnxruntime-web directly, for the two graphs that
-// are not transformers.js models: the region head and the patch projection cut out of CLIP. It is
-// the same `onnxruntime-web/webgpu` module transformers.js imports, so the wasm paths set in
-// transformers-env.ts apply. When workers/runtime's ModelSession lands, this should become it.
-import * as ort from 'onnxruntime-web/webgpu';
+// The one module of the vision worker that runs onnxruntime-web itself, for the two graphs that are
+// not transformers.js models: the region head and the patch projection cut out of CLIP. ORT comes
+// from workers/runtime/ort.ts, the app's one import point (the same module transformers.js uses).
+import { ort } from '../runtime/ort.ts';
 
 export type Feed = { type: 'float32'; data: Float32Array; dims: number[] } | { type: 'int64'; data: BigInt64Array; dims: number[] };
 export interface Output {
