@@ -132,9 +132,20 @@ describe('generating with the test models: text to image, cancel, reload, export
     await s.page.keyboard.press('Control+z');
     await idle(s.page);
     await frames(s.page);
-    expect(await viewportSum(s.page)).not.toBe(edited);
+    const original = await viewportSum(s.page);
+    expect(original).not.toBe(edited);
     await s.page.keyboard.press('Control+Shift+z');
     await idle(s.page);
+    await frames(s.page);
+    expect(await viewportSum(s.page)).toBe(edited);
+    // Compare the kept step with the one before it: the slider fully right shows the step before.
+    await s.page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const bar = s.page.getByRole('group', { name: 'Before and after' });
+    await bar.getByLabel('Before/after split').fill('1');
+    await frames(s.page);
+    expect(await viewportSum(s.page)).toBe(original);
+    await s.screenshot('64a-compare-history');
+    await bar.getByRole('button', { name: 'Done' }).click();
     await frames(s.page);
     expect(await viewportSum(s.page)).toBe(edited);
     await s.page.reload();
