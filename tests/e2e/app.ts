@@ -78,7 +78,9 @@ export async function makeJpeg(page: Page, width: number, height: number, qualit
 /** Average colour of a region of the displayed canvas, given in fractions of the drawn image. */
 export async function sampleImage(page: Page, fx: number, fy: number): Promise<[number, number, number]> {
   return page.evaluate(
-    ({ fx, fy }) => {
+    async ({ fx, fy }) => {
+      // The viewport draws on the next animation frame: read what the person sees after it.
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"]')!;
       const [w, h] = canvas.dataset.imageSize!.split('x').map(Number);
       const zoom = Number(canvas.dataset.zoom);

@@ -50,6 +50,8 @@ describe('instructions with the test models: plan, adjust, region', () => {
     await s.page.getByRole('button', { name: 'Apply' }).click();
     await idle(s.page);
     expect(await historyCount(s.page)).toBe(2);
+    // The applied image is drawn on the next animation frame.
+    await frames(s.page);
     const after = await sampleImage(s.page, 0.25, 0.6);
     expect(after[1] + after[2]).toBeGreaterThan(before[1] + before[2]);
   });
