@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { generateFixtures } from '../../scripts/fixtures/generate.ts';
 import { openSession, type Session } from './browser.ts';
 import { dropFile, expectImageSize, historyCount, idle, makeJpeg, ready, sampleImage } from './app.ts';
-import { frames, installTestModels, send, viewportSum } from './flow.ts';
+import { frames, installTestModels, mosaicPng, send, viewportSum } from './flow.ts';
 
 /** Sum of the red channel of the drawn image rows [y0, y1) (image pixels). */
 async function stripSum(page: Page, y0: number, y1: number): Promise<number> {
@@ -75,17 +75,7 @@ describe('instructions with the test models: plan, adjust, region', () => {
 
   it('generates the edit for a found region with progress, pastes it back and keeps it in history', async () => {
     // A mosaic the test CLIPSeg finds regions in (on flat colours it finds none).
-    const png = await s.page.evaluate(async () => {
-      const c = new OffscreenCanvas(320, 240);
-      const g = c.getContext('2d')!;
-      for (let y = 0; y < 240; y += 8)
-        for (let x = 0; x < 320; x += 8) {
-          g.fillStyle = `hsl(${(x * 7 + y * 13) % 360} 80% ${30 + ((x + y) % 50)}%)`;
-          g.fillRect(x, y, 8, 8);
-        }
-      return Array.from(new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer()));
-    });
-    await dropFile(s.page, Buffer.from(png), 'mosaic.png', 'image/png');
+    await dropFile(s.page, await mosaicPng(s.page), 'mosaic.png', 'image/png');
     await expectImageSize(s.page, '320x240');
     await idle(s.page);
     await send(s.page, 'replace the cookies with candles');

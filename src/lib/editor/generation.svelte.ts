@@ -1,5 +1,5 @@
 import { DiffusionWorker, type DiffusionEvent, type EditMeta, type EditResult, type EngineConfig, type Extend, type MaskImage, type Rect, type RgbaImage } from '../../../workers/diffusion/client.ts';
-import { extendCanvas, pasteBox } from '../../../workers/diffusion/images.ts';
+import { cropRgba, extendCanvas, pasteBox } from '../../../workers/diffusion/images.ts';
 
 /** The settings drawer: what the person chose for the next generation. */
 export interface GenerateSettings {
@@ -100,8 +100,6 @@ export class Generation {
   selected = $state(0);
   /** The kind of the candidates' job (outpaint results are larger than the image). */
   kind = $state<GenerationJob['kind'] | null>(null);
-  /** Milliseconds from the start of `run` to its first step event (the first includes loading the models). */
-  firstStepMs = $state<number | null>(null);
 
   #worker: DiffusionWorker | null = null;
   #config: EngineConfig | null = null;
@@ -149,8 +147,6 @@ export class Generation {
     this.#controller = controller;
     this.running = true;
     this.kind = job.kind;
-    this.firstStepMs = null;
-    const started = performance.now();
     try {
       this.#worker ??= this.create(this.#config);
       const worker = this.#worker;
@@ -161,7 +157,6 @@ export class Generation {
         const variant = ++this.#variant;
         try {
           result = await this.#runOne(worker, job, prompt, s, seed, controller.signal, variant, (e) => {
-            if (this.firstStepMs === null) this.firstStepMs = performance.now() - started;
             this.progress = { variant: v + 1, variants, step: e.step, total: e.total, eta: e.eta + (variants - v - 1) * (e.elapsed + e.eta) };
           });
         } catch (e) {
@@ -282,11 +277,7 @@ function isAbort(e: unknown): boolean {
 async function candidateOf(kind: GenerationJob['kind'], seed: number, result: EditResult): Promise<Candidate> {
   const { image, meta } = result;
   const box = meta.box;
-  const patch = new Uint8ClampedArray(box.width * box.height * 4);
-  for (let y = 0; y < box.height; y++) {
-    const from = ((box.y + y) * image.width + box.x) * 4;
-    patch.set(image.data.subarray(from, from + box.width * 4), y * box.width * 4);
-  }
+  const patch = new Uint8ClampedArray(cropRgba(image, box).buffer as ArrayBuffer);
   const overlay = kind === 'inpaint';
   const bitmap = overlay
     ? await createImageBitmap(new ImageData(patch, box.width, box.height))
