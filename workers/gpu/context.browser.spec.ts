@@ -38,6 +38,31 @@ describe('GpuContext in real WebGPU', () => {
     expect(gpu.acquire(n * 4, buffer.usage)).toBe(buffer);
   });
 
+  it('refuses a double release and a buffer it never handed out, so one buffer never has two owners', () => {
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+    const before = gpu.outstanding;
+    const a = gpu.acquire(4096, usage, 'first owner');
+    expect(gpu.outstanding).toBe(before + 1);
+    gpu.release(a);
+    expect(gpu.outstanding).toBe(before);
+    expect(() => gpu.release(a)).toThrow(/already back in the pool \(released twice\)/);
+
+    // Had the second release been pooled, these two owners would have got the same buffer.
+    const b = gpu.acquire(4096, usage, 'second owner');
+    const c = gpu.acquire(4096, usage, 'third owner');
+    expect(b).toBe(a);
+    expect(c).not.toBe(b);
+    expect(b.label).toBe('second owner'); // validation messages name the current owner
+
+    const foreign = gpu.device.createBuffer({ size: 4096, usage, label: 'made elsewhere' });
+    expect(() => gpu.release(foreign)).toThrow(/"made elsewhere" was not acquired from this context's pool/);
+    const d = gpu.acquire(4096, usage);
+    expect(d).not.toBe(foreign); // and it was not pooled
+    foreign.destroy();
+    for (const buffer of [b, c, d]) gpu.release(buffer);
+    expect(gpu.outstanding).toBe(before);
+  });
+
   it('reports validation errors instead of passing silently', async () => {
     await expect(gpu.checked(() => gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE }))).rejects.toThrow(/validation/i);
   });

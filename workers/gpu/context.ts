@@ -47,6 +47,8 @@ export class GpuContext {
   #modules = new Map<string, GPUShaderModule>();
   #pipelines = new Map<string, GPUComputePipeline>();
   #free = new Map<string, GPUBuffer[]>();
+  /** Buffers handed out by `acquire` and not yet given back: the pool's ownership record. */
+  #out = new Set<GPUBuffer>();
   #lostListeners = new Set<(info: GPUDeviceLostInfo) => void>();
   #destroyed = false;
 
@@ -115,16 +117,38 @@ export class GpuContext {
     return pipeline;
   }
 
-  /** A buffer from the pool (sizes rounded up to 256 bytes); give it back with `release`. */
+  /**
+   * A buffer from the pool (sizes rounded up to 256 bytes); give it back with `release`, once.
+   * A buffer is either out (held by exactly one caller) or free in the pool, never both.
+   */
   acquire(byteLength: number, usage: GPUBufferUsageFlags, label?: string): GPUBuffer {
     const size = Math.max(256, Math.ceil(byteLength / 256) * 256);
     const list = this.#free.get(usageKey(size, usage));
-    const reused = list?.pop();
-    if (reused) return reused;
-    return this.device.createBuffer({ size, usage, label });
+    const buffer = list?.pop() ?? this.device.createBuffer({ size, usage, label });
+    if (label !== undefined) buffer.label = label;
+    this.#out.add(buffer);
+    return buffer;
   }
 
+  /** Buffers acquired and not yet released (for leak checks in tests). */
+  get outstanding(): number {
+    return this.#out.size;
+  }
+
+  /**
+   * Gives an acquired buffer back to the pool. Throws on a buffer that is not out: released
+   * twice, or never acquired here. Pooling such a buffer would let `acquire` hand one buffer to
+   * two owners, which WebGPU only reports later, as a usage conflict far from the cause.
+   */
   release(buffer: GPUBuffer): void {
+    if (!this.#out.delete(buffer)) {
+      const free = this.#free.get(usageKey(buffer.size, buffer.usage))?.includes(buffer);
+      throw new Error(
+        free
+          ? `GpuContext.release: buffer "${buffer.label}" is already back in the pool (released twice).`
+          : `GpuContext.release: buffer "${buffer.label}" was not acquired from this context's pool.`,
+      );
+    }
     if (this.#destroyed) return buffer.destroy();
     const key = usageKey(buffer.size, buffer.usage);
     const list = this.#free.get(key) ?? [];

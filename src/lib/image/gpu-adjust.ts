@@ -11,6 +11,8 @@ import { adjustRef } from '../../../workers/kernels/adjust.ref.ts';
 export type { Adjustments } from '../../../workers/kernels/adjust-params.ts';
 
 interface Uploaded {
+  /** The context whose pool the buffer came from; it goes back there, and nowhere else. */
+  gpu: GpuContext;
   bitmap: ImageBitmap;
   buffer: GPUBuffer;
   width: number;
@@ -19,10 +21,16 @@ interface Uploaded {
 
 export class GpuAdjuster {
   #gpu: Promise<GpuContext> | null = null;
+  #create: () => Promise<GpuContext>;
   #source: Uploaded | null = null;
 
   /** True once WebGPU turned out to be missing: adjustments then run on the CPU (same math, slower). */
   #cpu = false;
+
+  /** `createContext` makes the GPU context on first use (a test passes one it can inspect); it is destroyed by `dispose`. */
+  constructor(createContext: () => Promise<GpuContext> = () => GpuContext.create({ label: 'image worker' })) {
+    this.#create = createContext;
+  }
 
   /** The adjusted pixels of `bitmap` as a new bitmap of the same size. */
   async adjust(bitmap: ImageBitmap, adjustments: Partial<Adjustments>): Promise<ImageBitmap> {
@@ -36,7 +44,10 @@ export class GpuAdjuster {
       this.#cpu = true;
       return adjustOnCpu(bitmap, adjustments);
     }
-    const source = await this.#upload(gpu, bitmap);
+    // From here to the submit inside `checked` nothing awaits, so no other call can swap the
+    // source in between; a later `invalidate` may then pool the source buffer, because queue
+    // order makes its next user's writes land after this kernel has read it.
+    const source = this.#upload(gpu, bitmap);
     const { width, height } = source;
     const bytes = width * height * 4;
     const dst = gpu.acquire(bytes, STORAGE(), 'adjusted');
@@ -49,10 +60,14 @@ export class GpuAdjuster {
     }
   }
 
-  /** Forgets the uploaded source (the working image changed). */
+  /** Forgets the uploaded source (the working image changed) and gives its buffer back now. */
   invalidate(): void {
-    if (this.#source && this.#gpu) void this.#gpu.then((gpu) => this.#source && gpu.release(this.#source.buffer));
+    const source = this.#source;
     this.#source = null;
+    // Synchronously, and the buffer taken from the record being dropped: a deferred release that
+    // re-read `#source` gave back the *next* upload instead, which `acquire` then handed out again
+    // as the output of the same kernel (and the old buffer leaked).
+    source?.gpu.release(source.buffer);
   }
 
   dispose(): void {
@@ -64,7 +79,7 @@ export class GpuAdjuster {
 
   #context(): Promise<GpuContext> {
     if (!this.#gpu) {
-      const created = GpuContext.create({ label: 'image worker' }).catch((e) => {
+      const created = this.#create().catch((e) => {
         this.#gpu = null;
         throw e;
       });
@@ -74,7 +89,8 @@ export class GpuAdjuster {
         gpu.lost.then(() => {
           if (this.#gpu === created) {
             this.#gpu = null;
-            this.#source = null;
+            // Its buffers went with the device; nothing to give back.
+            if (this.#source?.gpu === gpu) this.#source = null;
           }
         }),
       );
@@ -82,8 +98,9 @@ export class GpuAdjuster {
     return this.#gpu;
   }
 
-  async #upload(gpu: GpuContext, bitmap: ImageBitmap): Promise<Uploaded> {
-    if (this.#source?.bitmap === bitmap) return this.#source;
+  /** The source buffer for `bitmap`, uploaded unless it is the one already there. Synchronous on purpose (see `adjust`). */
+  #upload(gpu: GpuContext, bitmap: ImageBitmap): Uploaded {
+    if (this.#source?.bitmap === bitmap && this.#source.gpu === gpu) return this.#source;
     this.invalidate();
     const { width, height } = bitmap;
     const canvas = new OffscreenCanvas(width, height);
@@ -92,7 +109,7 @@ export class GpuAdjuster {
     ctx.drawImage(bitmap, 0, 0);
     const pixels = ctx.getImageData(0, 0, width, height).data;
     const buffer = gpu.upload(pixels, STORAGE(), 'adjust source');
-    this.#source = { bitmap, buffer, width, height };
+    this.#source = { gpu, bitmap, buffer, width, height };
     return this.#source;
   }
 }
