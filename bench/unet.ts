@@ -7,9 +7,9 @@
  * `runs` after one warm-up run at each resolution.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { type Dtype, unetConfig, vaeBaseFor, vaeConfig } from '../scripts/sd/config.ts';
-import { attentionScoresBytes, fmtFlops, fmtParams, unetCounts, vaeCounts } from '../scripts/sd/count.ts';
-import { type FloatTensor, unetFeeds, vaeDecoderFeeds } from '../scripts/sd/inputs.ts';
+import { type Dtype, unetConfig, vaeBaseFor, vaeConfig } from '../models/build/sd-config.ts';
+import { attentionScoresBytes, fmtFlops, fmtParams, unetCounts, vaeCounts } from '../models/build/count.ts';
+import { type FloatTensor, unetFeeds, vaeDecoderFeeds } from '../models/build/inputs.ts';
 import { report, runBench, timeMedian } from './harness.ts';
 
 const q = new URLSearchParams(location.search);

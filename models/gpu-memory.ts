@@ -52,7 +52,8 @@ export function estimate(role: Role, dtype: Dtype, session?: string): Estimate {
     perUnknown = Math.max(0, total - knownBytes) / unknown.length;
   }
   const sizeOf = (n: string) => variant.files[n].bytes ?? perUnknown;
-  const parts = session ? [session] : names;
+  // Sessions that read one file (the VAE's encoder and decoder) count it once for the role.
+  const parts = session ? [session] : names.filter((n, i) => names.findIndex((m) => variant.files[m].path === variant.files[n].path) === i);
   const weightBytes = parts.reduce((s, n) => s + sizeOf(n), 0);
   return {
     key: session ? `${role}/${session}` : role,

@@ -57,7 +57,9 @@ export interface VariantSpec {
 
 export type Loader =
   | { kind: 'transformers'; className: string; modelFileName?: string; processor?: string; tokenizer?: boolean }
-  | { kind: 'ort' };
+  | { kind: 'ort' }
+  /** Graphs built by models/build from official config.json + safetensors files; `files` name the weights. */
+  | { kind: 'build' };
 
 export interface RoleSpec {
   id: string;
@@ -266,64 +268,70 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
     notes: 'Text-prompted masks; the fallback when the region head has no trained weights.',
   },
   'sd-inpaint': {
-    id: 'jdp8/sd-inpainting-ort-web-fp16',
-    revision: 'bcb3767791b990cb09ac811ecad4251a12c29949',
+    // The official diffusers folder; the app builds its ONNX graphs from it (models/build) instead of
+    // trusting a third-party export. Commit as seen in shared/REFERENCE.md.
+    id: 'stable-diffusion-v1-5/stable-diffusion-inpainting',
+    revision: '8a4288a76071f7280aedbdb3253bdb9e9d5d84bb',
     owner: 'public',
-    loader: { kind: 'ort' },
-    configFiles: ['model_index.json', 'scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt'],
+    loader: { kind: 'build' },
+    configFiles: [
+      'model_index.json', 'scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt',
+      'text_encoder/config.json', 'unet/config.json', 'vae/config.json',
+    ],
+    // The graphs' I/O is ours (models/build): checked here against what the builder writes.
     sessions: {
       text_encoder: {
-        ioVerified: false,
-        inputs: [T('input_ids', 'int32', ['batch_size', 77])],
-        outputs: [T('last_hidden_state', 'float', ['batch_size', 77, 768]), T('pooler_output', 'float', ['batch_size', 768])],
+        ioVerified: true,
+        inputs: [T('input_ids', 'int64', ['batch_size', 'sequence_length'])],
+        outputs: [T('last_hidden_state', 'float', ['batch_size', 'sequence_length', cfg('hidden_size')]), T('pooler_output', 'float', ['batch_size', cfg('hidden_size')])],
       },
       unet: {
-        ioVerified: false,
+        ioVerified: true,
         inputs: [
           T('sample', 'float', ['batch_size', 9, 'latent_height', 'latent_width']),
-          T('timestep', 'float', ['batch_size']),
-          T('encoder_hidden_states', 'float', ['batch_size', 'sequence_length', 768]),
+          T('timestep', 'float32', ['batch_size']),
+          T('encoder_hidden_states', 'float', ['batch_size', 'sequence_length', cfg('cross_attention_dim')]),
         ],
         outputs: [T('out_sample', 'float', ['batch_size', 4, 'latent_height', 'latent_width'])],
       },
       vae_encoder: {
-        ioVerified: false,
+        ioVerified: true,
         inputs: [T('sample', 'float', ['batch_size', 3, 'height', 'width'])],
-        outputs: [T('latent_sample', 'float', ['batch_size', 4, 'latent_height', 'latent_width'])],
+        outputs: [T('latent_parameters', 'float', ['batch_size', 8, 'latent_height', 'latent_width'])],
       },
       vae_decoder: {
-        ioVerified: false,
+        ioVerified: true,
         inputs: [T('latent_sample', 'float', ['batch_size', 4, 'latent_height', 'latent_width'])],
         outputs: [T('sample', 'float', ['batch_size', 3, 'height', 'width'])],
       },
     },
     variants: {
-      // Folder names verified; only vae_decoder/model.onnx was seen by name and size. Sizes of the
-      // others are those of the same parts in sibling exports (unverified for this repository).
+      // Weight files per part (the VAE's two graphs read one file). Sizes as in shared/REFERENCE.md
+      // (UNet fp16 1.72 GB, fp32 3.44 GB; VAE fp16 167 MB); the text encoder's from its 123 M parameters.
       fp16: {
         ioFloat: 'float16',
         files: {
-          text_encoder: sdFile('text_encoder', 246 * MB, false),
-          unet: sdFile('unet', 1.73 * GB, false),
-          vae_encoder: sdFile('vae_encoder', 68.4 * MB, false),
-          vae_decoder: sdFile('vae_decoder', 99.1 * MB, true),
+          text_encoder: f('text_encoder/model.fp16.safetensors', 246 * MB, false),
+          unet: f('unet/diffusion_pytorch_model.fp16.safetensors', 1.72 * GB, false),
+          vae_encoder: f('vae/diffusion_pytorch_model.fp16.safetensors', 167 * MB, false),
+          vae_decoder: f('vae/diffusion_pytorch_model.fp16.safetensors', 167 * MB, false),
         },
       },
-      // No verified public fp32 SD1.5-inpainting web export exists: this is the project's own
-      // conversion (same layout, float32 I/O, UNet ≈ 3.4 GB with external data). Not yet published.
+      // GPUs without shader-f16: fp32 graphs over the fp32 files. The fp32 UNet's 3.44 GB cannot pass
+      // through onnxruntime-web's 4 GB wasm32 heap beside anything else, so the full-size model is
+      // refused on such devices before any download (capabilities.ts); the test models run this way.
       fp32: {
         ioFloat: 'float32',
-        id: 'instruct-edit/sd-inpainting-fp32',
         files: {
-          text_encoder: sdFile('text_encoder', 492 * MB, false),
-          unet: sdFile('unet', 3.44 * GB, false),
-          vae_encoder: sdFile('vae_encoder', 137 * MB, false),
-          vae_decoder: sdFile('vae_decoder', 198 * MB, false),
+          text_encoder: f('text_encoder/model.safetensors', 492 * MB, false),
+          unet: f('unet/diffusion_pytorch_model.safetensors', 3.44 * GB, false),
+          vae_encoder: f('vae/diffusion_pytorch_model.safetensors', 335 * MB, false),
+          vae_decoder: f('vae/diffusion_pytorch_model.safetensors', 335 * MB, false),
         },
       },
     },
     notes:
-      'Raw ORT sessions. Inspect dtypes at load: timestep may be float16, float32 or int64, and optimum exports name the VAE encoder output latent_parameters [B,8,h,w] instead of latent_sample.',
+      'The official weights (diffusers layout). models/build reads each config.json and safetensors header and writes graphs whose weights are the downloaded files themselves (ONNX external data); numerics proven against diffusers on ../shared/golden.',
   },
   'region-head': {
     id: 'instruct-edit/region-head',

@@ -6,9 +6,9 @@
 // NCHW workaround in the runtime and in models/sd-unet-fixture.browser.spec.ts.
 import * as ort from 'onnxruntime-web/webgpu';
 import { describe, expect, it } from 'vitest';
-import { randomFloats } from '../scripts/fixtures/numeric.ts';
-import { Graph, seededWeights } from '../scripts/fixtures/onnx-builder.ts';
-import { maxAbsDiff } from '../scripts/sd/inputs.ts';
+import { randomFloats } from './build/numeric.ts';
+import { Graph, seededWeights } from './build/onnx-builder.ts';
+import { maxAbsDiff } from './build/inputs.ts';
 
 const side = 16;
 

@@ -9,8 +9,8 @@
 // models/ort-webgpu-conv.browser.spec.ts).
 import * as ort from 'onnxruntime-web/webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomFloats, toHalfArray } from '../scripts/fixtures/numeric.ts';
-import { maxAbsDiff, relError, values } from '../scripts/sd/inputs.ts';
+import { randomFloats, toHalfArray } from './build/numeric.ts';
+import { maxAbsDiff, relError, values } from './build/inputs.ts';
 import { MANIFEST } from './manifest.ts';
 
 const h = 8;

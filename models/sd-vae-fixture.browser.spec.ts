@@ -3,8 +3,8 @@
 // each output depends on its input (row 1 of the batch is row 0 changed).
 import * as ort from 'onnxruntime-web/webgpu';
 import { describe, expect, it } from 'vitest';
-import { randomFloats } from '../scripts/fixtures/numeric.ts';
-import { maxAbsDiff } from '../scripts/sd/inputs.ts';
+import { randomFloats } from './build/numeric.ts';
+import { maxAbsDiff } from './build/inputs.ts';
 import { MANIFEST } from './manifest.ts';
 
 const fp32 = MANIFEST['sd-inpaint'].variants.fp32!;

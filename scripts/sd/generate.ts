@@ -4,9 +4,9 @@
 // --count-only, writes `<part>.onnx` + `<part>.onnx_data` into DIR with seeded random weights.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Dtype, type UnetConfig, type VaeConfig, unetConfig, vaeBaseFor, vaeConfig } from './config.ts';
-import { attentionScoresBytes, fmtFlops, fmtParams, unetCounts, vaeCounts } from './count.ts';
-import { type Part, fastWeights } from './model.ts';
+import { type Dtype, type UnetConfig, type VaeConfig, unetConfig, vaeBaseFor, vaeConfig } from '../../models/build/sd-config.ts';
+import { attentionScoresBytes, fmtFlops, fmtParams, unetCounts, vaeCounts } from '../../models/build/count.ts';
+import { type Part, fastWeights } from '../../models/build/model.ts';
 import { type WrittenModel, writeModel } from './write.ts';
 
 export const PARTS: readonly Part[] = ['unet', 'vae_decoder', 'vae_encoder'];

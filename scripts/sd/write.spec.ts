@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type WeightSource, size } from '../fixtures/onnx-builder.ts';
-import { TINY_UNET, TINY_VAE, unetConfig, vaeConfig } from './config.ts';
-import { unetCounts } from './count.ts';
-import { unetFeeds, values } from './inputs.ts';
-import { buildModel, fastWeights } from './model.ts';
+import { type WeightSource, size } from '../../models/build/onnx-builder.ts';
+import { TINY_UNET, TINY_VAE, unetConfig, vaeConfig } from '../../models/build/sd-config.ts';
+import { unetCounts } from '../../models/build/count.ts';
+import { unetFeeds, values } from '../../models/build/inputs.ts';
+import { buildModel, fastWeights } from '../../models/build/model.ts';
 import { writeModel } from './write.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sd-write-'));

@@ -2,8 +2,8 @@
 // as they are drawn, so that a 3.4 GB fp32 UNet never sits in memory whole and no protobuf nears 2 GB.
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ExternalData } from '../fixtures/onnx-builder.ts';
-import { type ModelOptions, type Part, buildModel } from './model.ts';
+import { type ExternalData } from '../../models/build/onnx-builder.ts';
+import { type ModelOptions, type Part, buildModel } from '../../models/build/model.ts';
 
 export interface WrittenModel {
   path: string;

@@ -1,8 +1,9 @@
 /**
  * Where the SD model's files come from: a folder URL (self-hosted files, the fixtures, a benchmark's
  * `?models=` parameter) or the app's model store through the vision worker's reader. Paths are those
- * inside the repository (`unet/model.onnx`, `tokenizer/vocab.json`).
+ * inside the repository (`unet/config.json`, `tokenizer/vocab.json`).
  */
+import type { FolderReader } from '../../models/build/official.ts';
 import type { FetchFile } from '../vision/transformers-env.ts';
 import { DiffusionError } from './errors.ts';
 
@@ -60,3 +61,60 @@ export function readerFiles(fetchFile: FetchFile, id: string): ModelFiles {
 }
 
 export const json = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes));
+
+/**
+ * The graph builder's view of a model folder (models/build/official.ts). Over URLs, safetensors
+ * headers are read by Range requests and ORT fetches the weights itself; over a reader (the model
+ * store), each weight file is read once and its bytes serve both the header and ORT.
+ */
+export class BuildSource implements FolderReader {
+  readonly where: string;
+  readonly #whole = new Map<string, Promise<Uint8Array | null>>();
+
+  constructor(private readonly files: ModelFiles) {
+    this.where = files.where;
+  }
+
+  #at(path: string): string {
+    return `${this.where.replace(/\/?$/, '/')}${path}`;
+  }
+
+  read(path: string): Promise<Uint8Array | null> {
+    let p = this.#whole.get(path);
+    if (!p) this.#whole.set(path, (p = this.files.readOptional(path)));
+    return p;
+  }
+
+  async size(path: string): Promise<number | null> {
+    if (!this.files.url) return (await this.read(path))?.length ?? null;
+    const head = await fetch(this.files.url(path), { method: 'HEAD' }).catch(() => null);
+    if (!head?.ok || isHtml(head)) return null;
+    const length = Number(head.headers.get('content-length'));
+    return Number.isFinite(length) && length > 0 ? length : null;
+  }
+
+  async readRange(path: string, start: number, end: number): Promise<Uint8Array> {
+    if (!this.files.url) {
+      const bytes = await this.read(path);
+      if (!bytes) throw new DiffusionError('model-files', `${this.#at(path)} is missing`);
+      return bytes.subarray(start, end);
+    }
+    const r = await fetch(this.files.url(path), { headers: { Range: `bytes=${start}-${end - 1}` } });
+    if (!r.ok || isHtml(r)) throw new DiffusionError('model-files', `${this.#at(path)}: ${r.status} ${r.statusText}`);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    return r.status === 206 ? bytes : bytes.subarray(start, end); // a server without Range support sends it all
+  }
+
+  /** What ORT's `externalData` gets for a weight file: its URL, or the bytes already read. */
+  async externalData(path: string): Promise<string | Uint8Array> {
+    if (this.files.url) return this.files.url(path);
+    const bytes = await this.read(path);
+    if (!bytes) throw new DiffusionError('model-files', `${this.#at(path)} is missing`);
+    return bytes;
+  }
+
+  /** Lets go of the bytes read (after the sessions hold their own copies). */
+  release(): void {
+    this.#whole.clear();
+  }
+}

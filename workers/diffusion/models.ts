@@ -1,19 +1,21 @@
 /**
  * The four SD1.5-inpainting sessions and the tokenizer, on one GpuContext the diffusion worker owns
  * (ORT leaves a device it is given alone, so a lost one can be replaced by a fresh device and fresh
- * sessions). What the files declare is read once: float types per input and output, whether the
- * text and VAE encoders take a batch, and the VAE encoder's output (`latent_sample`, 4 channels, or
- * optimum's `latent_parameters`, 8: mean then log-variance).
+ * sessions). The graphs are built from the official folder (models/build) as the sessions open.
+ * What the graphs declare is read once: float types per input and output, whether the text and VAE
+ * encoders take a batch, and the VAE encoder's output (`latent_parameters`, 8 channels: mean then
+ * log-variance; a test's override may give `latent_sample`, 4).
  */
 import { estimate } from '../../models/gpu-memory.ts';
-import { MANIFEST, filesFor, ioNames } from '../../models/manifest.ts';
+import { buildFromFolder } from '../../models/build/official.ts';
+import { MANIFEST, ioNames } from '../../models/manifest.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { type Capabilities, assertRunnable, probeCapabilities, variantNeedsF16 } from '../runtime/capabilities.ts';
 import type { IoInfo } from '../runtime/feeds.ts';
 import type { Residency } from '../runtime/residency.ts';
 import { ModelSession } from '../runtime/session.ts';
 import { DiffusionError } from './errors.ts';
-import type { ModelFiles } from './files.ts';
+import { BuildSource, type ModelFiles } from './files.ts';
 import { type ClipTokens, loadClipTokenizer } from './tokenizer.ts';
 
 export type SdPart = 'text_encoder' | 'unet' | 'vae_encoder' | 'vae_decoder';
@@ -87,37 +89,42 @@ export class SdModels {
     const needsF16 = variantNeedsF16('sd-inpaint', o.dtype);
     // Before any download: an fp16 variant on a device without shader-f16 is refused by name.
     assertRunnable('sd-inpaint', o.dtype, { ...caps, shaderF16: caps.shaderF16 && o.gpu.hasF16 });
-    const { variant } = filesFor('sd-inpaint', o.dtype);
     const tokenizer = await loadClipTokenizer(o.files);
+    const source = new BuildSource(o.files);
     const opened: Partial<Record<SdPart, ModelSession>> = {};
     try {
       // One at a time: peak memory is one file's bytes, and SwiftShader compiles faster alone.
       for (const part of SD_PARTS) {
-        const path = variant.files[part].path;
         const override = o.overrides?.[part];
         const names = ioNames(spec.sessions[part]);
         const create = async () => {
-          const bytes = override ?? (await o.files.read(path));
-          const dataFile = override ? null : await externalData(o.files, path);
-          return ModelSession.create(bytes, {
-          name: `sd-inpaint/${part} ${o.dtype}${override ? ' (override)' : ''}`,
-          ep: 'webgpu',
-          gpu: o.gpu,
-          caps,
-          needsF16: needsF16 && !override,
-          // The VAE encoder's output name differs between exports; checked in the constructor.
-          expect: part === 'vae_encoder' ? { inputs: names.inputs } : names,
+          // The graph is built here from config.json and the safetensors header (milliseconds); its
+          // weights are the downloaded file itself, handed to ORT as external data.
+          const built = override ? null : await buildFromFolder(source, part, o.dtype).catch((e: unknown) => {
+            throw new DiffusionError('model-files', `sd-inpaint/${part}: ${(e as Error).message}`, { cause: e });
+          });
+          const externalData = built ? await Promise.all(built.data.map(async (d) => ({ path: d.location, data: await source.externalData(d.path) }))) : undefined;
+          return ModelSession.create(override ?? built!.model, {
+            name: `sd-inpaint/${part} ${o.dtype}${override ? ' (override)' : ''}`,
+            ep: 'webgpu',
+            gpu: o.gpu,
+            caps,
+            needsF16: needsF16 && !override,
+            // A test's override may name the VAE encoder's output latent_sample; checked in the constructor.
+            expect: part === 'vae_encoder' ? { inputs: names.inputs } : names,
             preferredLayout: part === 'unet' ? 'NCHW' : undefined,
-            externalData: dataFile ?? undefined,
+            externalData,
           });
         };
-        // The budget is checked before the file is fetched; a model that cannot fit is refused by size.
+        // The budget is checked before the file is read; a model that cannot fit is refused by size.
         opened[part] = o.residency ? await o.residency.acquire(`sd-inpaint/${part}`, estimate('sd-inpaint', o.dtype, part).gpuBytes, create) : await create();
       }
       return new SdModels(opened as Record<SdPart, ModelSession>, tokenizer, o.dtype, o.residency);
     } catch (e) {
       await disposeAll(Object.values(opened), o.residency);
       throw e;
+    } finally {
+      source.release();
     }
   }
 
@@ -129,17 +136,4 @@ export class SdModels {
 async function disposeAll(sessions: ModelSession[], residency?: Residency): Promise<void> {
   if (residency) await residency.clear().catch(() => undefined);
   await Promise.all(sessions.map((s) => s.dispose().catch(() => undefined))); // idempotent after clear()
-}
-
-/** `<part>/model.onnx_data` beside the graph, when the folder has one (weights over 2 GB). */
-async function externalData(files: ModelFiles, path: string): Promise<{ path: string; data: string | Uint8Array }[] | null> {
-  const dataPath = `${path}_data`;
-  const name = dataPath.split('/').pop()!;
-  if (files.url) {
-    const head = await fetch(files.url(dataPath), { method: 'HEAD' }).catch(() => null);
-    const present = head?.ok && !head.headers.get('content-type')?.includes('text/html');
-    return present ? [{ path: name, data: files.url(dataPath) }] : null;
-  }
-  const bytes = await files.readOptional(dataPath);
-  return bytes ? [{ path: name, data: bytes }] : null;
 }

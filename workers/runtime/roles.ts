@@ -30,7 +30,8 @@ export interface RoleSessionOptions {
 
 export async function openRoleSession(role: Role, session: string, options: RoleSessionOptions = {}): Promise<ModelSession> {
   const spec = MANIFEST[role];
-  if (spec.loader.kind !== 'ort') throw new Error(`${role} is loaded through transformers.js (${spec.loader.className}), not as a raw ORT session`);
+  if (spec.loader.kind === 'transformers') throw new Error(`${role} is loaded through transformers.js (${spec.loader.className}), not as a raw ORT session`);
+  if (spec.loader.kind === 'build') throw new Error(`${role}'s graphs are built from its official files as they load (workers/diffusion/models.ts), not opened from a stored graph`);
   const sessionSpec = spec.sessions[session];
   if (!sessionSpec) throw new Error(`${role} has no session ${session} (it has ${Object.keys(spec.sessions).join(', ')})`);
   const caps = options.caps ?? (await probeCapabilities());

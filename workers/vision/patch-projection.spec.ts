@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST } from '../../models/manifest.ts';
 import { FIXTURES_DIR, generateFixtures } from '../../scripts/fixtures/generate.ts';
-import { randomFloats } from '../../scripts/fixtures/numeric.ts';
+import { randomFloats } from '../../models/build/numeric.ts';
 import { readModel } from './onnx-wire.ts';
 import { ProjectionUnavailable, deriveProjection } from './patch-projection.ts';
 

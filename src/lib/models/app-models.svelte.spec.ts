@@ -43,7 +43,7 @@ describe('AppModels', () => {
       'Xenova/clip-vit-large-patch14',
       'Xenova/flan-t5-base',
       'Xenova/clipseg-rd64-refined',
-      'instruct-edit/sd-inpainting-fp32',
+      'stable-diffusion-v1-5/stable-diffusion-inpainting',
     ]);
     // Same origin: every file measured by HEAD, so the total is exact (the manifest's GB figures are not used).
     const files = models.manager!.entries.reduce((n, e) => n + e.files.length, 0);
@@ -60,8 +60,8 @@ describe('AppModels', () => {
     await models.ready;
     expect(models.profile).toEqual({ kind: 'hub', host: 'https://huggingface.co' });
     expect(heads.every((u) => u.startsWith('/rt/'))).toBe(true);
-    // shader-f16 on the Hub profile: the fp16 SD export, q4f16 VLM.
-    expect(models.manager?.entries.some((e) => e.ref.id === 'jdp8/sd-inpainting-ort-web-fp16')).toBe(true);
+    // shader-f16 on the Hub profile: the official SD folder (fp16 files), q4f16 VLM.
+    expect(models.manager?.entries.some((e) => e.ref.id === 'stable-diffusion-v1-5/stable-diffusion-inpainting')).toBe(true);
     const first = models.manager;
     await models.setProfile({ kind: 'hub', host: 'https://hf-mirror.com/' });
     expect(models.manager).not.toBe(first);

@@ -39,25 +39,24 @@ describe('capabilityMessages', () => {
     expect(capabilityMessages(caps({ webgpu: false, reason: null, adapter: null }))[0].text).toMatch(/^This browser can't run the AI models: WebGPU is not available\. /);
   });
 
-  it('without shader-f16: a quiet line on 32-bit, and names the model whose 32-bit export is not published', () => {
+  it('without shader-f16: a quiet line on 32-bit (SD inpainting builds its graphs from the official 32-bit files)', () => {
     expect(capabilityMessages(caps({ shaderF16: false }))).toEqual([
       {
         level: 'info',
         text: 'This GPU has no 16-bit shader support (shader-f16): the models run in 32-bit, which needs about twice the memory and download.',
       },
-      { level: 'warn', text: "Stable Diffusion 1.5 inpainting can't run on this GPU until its 32-bit export is published." },
     ]);
   });
 
-  it('only SD inpainting waits for an export: the VLM has a published q4 and the encoders do not change with f16', () => {
-    expect(rolesAwaitingExport()).toEqual(['sd-inpaint']);
+  it('no role waits for an export: the VLM has a published q4, SD inpainting the official fp32 files, the encoders do not change with f16', () => {
+    expect(rolesAwaitingExport()).toEqual([]);
     expect(rolesAwaitingExport(['vlm', 'clipseg', 'region-head'])).toEqual([]);
     expect(capabilityMessages(caps({ shaderF16: false }), ['vlm', 'clipseg']).map((m) => m.level)).toEqual(['info']);
   });
 
   it('on a fallback adapter (SwiftShader): warns that edits take minutes, before the f16 lines', () => {
     const m = capabilityMessages(caps({ shaderF16: false, adapter: { ...adapter, vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: true } }));
-    expect(m.map((x) => x.level)).toEqual(['warn', 'info', 'warn']);
+    expect(m.map((x) => x.level)).toEqual(['warn', 'info']);
     expect(m[0].text).toBe('No hardware GPU found: models run on the CPU and an edit takes minutes.');
   });
 

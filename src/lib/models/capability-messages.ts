@@ -15,7 +15,7 @@ const unpublished = (role: Role, dtype: Dtype): boolean => MANIFEST[role].owner 
 
 /**
  * Roles whose 16-bit variant is published but whose 32-bit one (what a GPU without shader-f16 loads)
- * is not: on such a GPU they cannot run yet (today: Stable Diffusion inpainting's fp32 export).
+ * is not: on such a GPU they cannot run yet (none today: SD inpainting builds from the official fp32 files).
  */
 export function rolesAwaitingExport(roles: readonly Role[] = DEFAULT_ROLES): Role[] {
   return roles.filter((role) => {

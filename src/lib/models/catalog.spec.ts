@@ -22,14 +22,24 @@ describe('model catalog', () => {
     const f16 = modelEntries(['vlm', 'sd-inpaint'], { shaderF16: true });
     expect(f16.map((e) => [e.key, e.published])).toEqual([
       [`onnx-community/Qwen2-VL-2B-Instruct@${MANIFEST.vlm.revision}`, true],
-      [`jdp8/sd-inpainting-ort-web-fp16@${MANIFEST['sd-inpaint'].revision}`, true],
+      [`stable-diffusion-v1-5/stable-diffusion-inpainting@${MANIFEST['sd-inpaint'].revision}`, true],
+    ]);
+    // The official folder: configs, then one weight file per part (the VAE's two graphs share one).
+    expect(f16[1].files.map((f) => f.path).filter((p) => p.endsWith('.safetensors'))).toEqual([
+      'text_encoder/model.fp16.safetensors',
+      'unet/diffusion_pytorch_model.fp16.safetensors',
+      'vae/diffusion_pytorch_model.fp16.safetensors',
     ]);
     expect(f16[0].files.map((f) => f.path)).toContain('onnx/decoder_model_merged_q4f16.onnx');
     const both = modelEntries(['vlm', 'sd-inpaint'], [{ shaderF16: true }, { shaderF16: false }]);
     expect(both.map((e) => [e.key, e.published])).toEqual([
       [`onnx-community/Qwen2-VL-2B-Instruct@${MANIFEST.vlm.revision}`, true],
-      [`jdp8/sd-inpainting-ort-web-fp16@${MANIFEST['sd-inpaint'].revision}`, true],
-      ['instruct-edit/sd-inpainting-fp32@main', false], // the project's own fp32 export is not published yet
+      [`stable-diffusion-v1-5/stable-diffusion-inpainting@${MANIFEST['sd-inpaint'].revision}`, true], // fp16 and fp32 files in one repository
+    ]);
+    expect(both[1].files.filter((f) => f.path.startsWith('unet/')).map((f) => f.path)).toEqual([
+      'unet/config.json',
+      'unet/diffusion_pytorch_model.fp16.safetensors',
+      'unet/diffusion_pytorch_model.safetensors',
     ]);
     const vlm = both[0].files.map((f) => f.path);
     expect(vlm.filter((p) => p.startsWith('onnx/decoder_model_merged'))).toEqual(['onnx/decoder_model_merged_q4f16.onnx', 'onnx/decoder_model_merged_q4.onnx']);
@@ -43,7 +53,7 @@ describe('model catalog', () => {
       'Xenova/clip-vit-large-patch14',
       'Xenova/flan-t5-base',
       'Xenova/clipseg-rd64-refined',
-      'instruct-edit/sd-inpainting-fp32',
+      'stable-diffusion-v1-5/stable-diffusion-inpainting',
     ]);
   });
 });

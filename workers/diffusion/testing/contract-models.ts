@@ -4,7 +4,7 @@
  * run in milliseconds where the real-topology fixtures take tens of seconds on SwiftShader. Every
  * input changes the output, per batch row. engine.browser.spec.ts runs the real fixtures.
  */
-import { Graph, seededWeights } from '../../../scripts/fixtures/onnx-builder.ts';
+import { Graph, seededWeights } from '../../../models/build/onnx-builder.ts';
 
 const TEXT = 768;
 

@@ -1,30 +1,26 @@
-// SD1.5's building blocks (diffusers' ResnetBlock2D, Transformer2DModel with a BasicTransformerBlock,
-// the VAE's single-head attention, Downsample2D, Upsample2D) over the fixtures' ONNX builder, in the
-// graph's compute type. Values are NCHW. Parameter names follow diffusers, so trained weights could
-// be fed through a WeightSource later (linear weights are [in, out], the transpose of nn.Linear).
-import { type Graph } from '../fixtures/onnx-builder.ts';
-import { attention, gelu, mergeHeads, silu, splitHeads } from '../fixtures/nn.ts';
+// SD1.5's building blocks (diffusers' ResnetBlock2D, Transformer2DModel with BasicTransformerBlocks,
+// the VAE's single-head attention, Downsample2D, Upsample2D) over the ONNX builder, in the graph's
+// compute type. Values are NCHW. Parameters are asked for by their diffusers names in diffusers'
+// layout (Linear [out, in], Conv [out, in, kh, kw], norms [c]), so the same blocks run on seeded
+// weights and on the official safetensors files (params.ts).
+import { type Graph, ONNX_TYPE } from './onnx-builder.ts';
+import { attention, gelu, mergeHeads, silu, splitHeads } from './nn.ts';
+import { type Params, randomParams } from './params.ts';
 
-/** Graph plus the parameter store: with `tie`, one tensor per (parameter kind, shape) serves every layer. */
 export interface Ctx {
   g: Graph;
-  tie: boolean;
-  tied: Map<string, string>;
+  params: Params;
   /** When set, every block output is also reduced to max |x| and collected here (finiteness checks). */
   probes?: { name: string; value: string }[];
 }
 
-export function context(g: Graph, tie = false, probe = false): Ctx {
-  return { g, tie, tied: new Map(), probes: probe ? [] : undefined };
+export function context(g: Graph, params: Params = randomParams(g), probe = false): Ctx {
+  return { g, params, probes: probe ? [] : undefined };
 }
 
-/** A parameter drawn uniform in center ± scale (the tied copy when the context ties weights). */
-export function param(ctx: Ctx, name: string, dims: number[], scale: number, center = 0): string {
-  if (!ctx.tie) return ctx.g.weight(name, dims, scale, center);
-  const key = `${name.split('.').slice(-2).join('.')}|${dims.join('×')}`;
-  let v = ctx.tied.get(key);
-  if (!v) ctx.tied.set(key, (v = ctx.g.weight(`tied.${key.replace(/[|×]/g, '_')}`, dims, scale, center)));
-  return v;
+/** A parameter (see Params.get); `scale`/`center` only shape seeded values. */
+export function param(ctx: Ctx, name: string, dims: number[], scale: number, center = 0, view?: number[]): string {
+  return ctx.params.get(name, dims, { scale, center }, view);
 }
 
 /** Records max |x| of a block's output when probing. */
@@ -33,34 +29,41 @@ export function probe(ctx: Ctx, name: string, x: string): string {
   return x;
 }
 
-/** x [..., cin] → [..., cout]; uniform weights of scale 1/√cin keep activations near unit size. */
+/** nn.Linear: x [..., cin] → [..., cout] with W stored [cout, cin] (ORT folds the constant transpose at load). */
 export function dense(ctx: Ctx, x: string, cin: number, cout: number, name: string, bias = true): string {
-  const y = ctx.g.op('MatMul', [x, param(ctx, `${name}.weight`, [cin, cout], 1 / Math.sqrt(cin))]);
+  const w = ctx.g.op('Transpose', [param(ctx, `${name}.weight`, [cout, cin], 1 / Math.sqrt(cin))], { perm: [1, 0] });
+  const y = ctx.g.op('MatMul', [x, w]);
   return bias ? ctx.g.op('Add', [y, param(ctx, `${name}.bias`, [cout], 0.1)]) : y;
 }
 
 /** Conv with every attribute spelled out, as torch exports it (ORT's JSEP build refuses a Conv without dilations). */
-export function conv(ctx: Ctx, x: string, cin: number, cout: number, k: number, name: string, attrs: Record<string, number[]> = {}): string {
+export function conv(ctx: Ctx, x: string, cin: number, cout: number, k: number, name: string, attrs: Record<string, number[]> = {}, bias = true): string {
   const w = param(ctx, `${name}.weight`, [cout, cin, k, k], 1 / Math.sqrt(cin * k * k));
   const pad = (k - 1) / 2;
   const all = { dilations: [1, 1], group: 1, kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [1, 1], ...attrs };
-  return ctx.g.op('Conv', [x, w, param(ctx, `${name}.bias`, [cout], 0.1)], all);
+  return ctx.g.op('Conv', bias ? [x, w, param(ctx, `${name}.bias`, [cout], 0.1)] : [x, w], all);
 }
 
-/** GroupNorm as torch exports it to ONNX: Reshape [B,G,−1] → InstanceNormalization → Reshape → affine. */
+/**
+ * GroupNorm as torch exports it to ONNX: Reshape [B,G,−1] → InstanceNormalization → Reshape → affine.
+ * In fp16 graphs the statistics are computed in fp32 (fp16 sums over 64² × 20 values overflow and
+ * discolour SD's output), then cast back.
+ */
 export function groupNorm(ctx: Ctx, x: string, c: number, groups: number, eps: number, name: string): string {
   const { g } = ctx;
-  const ones = g.tensor(g.compute, new Float32Array(groups).fill(1), [groups]);
-  const zeros = g.tensor(g.compute, new Float32Array(groups), [groups]);
-  const grouped = g.op('Reshape', [x, g.i64([0, groups, -1])]);
-  const normed = g.op('Reshape', [g.op('InstanceNormalization', [grouped, ones, zeros], { epsilon: { f: eps } }), g.op('Shape', [x])]);
-  const gamma = param(ctx, `${name}.weight`, [c, 1, 1], 0.1, 1);
-  return g.op('Add', [g.op('Mul', [normed, gamma]), param(ctx, `${name}.bias`, [c, 1, 1], 0.1)]);
+  const upcast = g.compute === 'float16';
+  const ones = g.f32(new Float32Array(groups).fill(1));
+  const zeros = g.f32(new Float32Array(groups));
+  const grouped = g.op('Reshape', [upcast ? g.op('Cast', [x], { to: ONNX_TYPE.float32 }) : x, g.i64([0, groups, -1])]);
+  let normed = g.op('Reshape', [g.op('InstanceNormalization', [grouped, ones, zeros], { epsilon: { f: eps } }), g.op('Shape', [x])]);
+  if (upcast) normed = g.op('Cast', [normed], { to: ONNX_TYPE.float16 });
+  const gamma = param(ctx, `${name}.weight`, [c], 0.1, 1, [c, 1, 1]);
+  return g.op('Add', [g.op('Mul', [normed, gamma]), param(ctx, `${name}.bias`, [c], 0.1, 0, [c, 1, 1])]);
 }
 
-export function layerNorm(ctx: Ctx, x: string, c: number, name: string): string {
+export function layerNorm(ctx: Ctx, x: string, c: number, name: string, eps = 1e-5): string {
   const gamma = param(ctx, `${name}.weight`, [c], 0.1, 1);
-  return ctx.g.op('LayerNormalization', [x, gamma, param(ctx, `${name}.bias`, [c], 0.1)], { axis: -1, epsilon: { f: 1e-5 } });
+  return ctx.g.op('LayerNormalization', [x, gamma, param(ctx, `${name}.bias`, [c], 0.1)], { axis: -1, epsilon: { f: eps } });
 }
 
 export interface ResnetOptions {
@@ -107,24 +110,30 @@ export interface TransformerOptions {
   heads: number;
   text: string;
   crossDim: number;
+  /** BasicTransformerBlocks in a row (`transformer_layers_per_block`; 1 in SD1.5). */
+  layers?: number;
+  /** proj_in / proj_out as Linear on tokens (`use_linear_projection`, SD2) instead of SD1.5's 1×1 convs. */
+  linearProjection?: boolean;
 }
 
 /**
- * Transformer2DModel with one BasicTransformerBlock, SD1.5 style: GN → proj_in (1×1 conv, as SD1.5;
- * later SD versions use Linear) → self-attention, cross-attention to the text states, GEGLU
- * feed-forward (each after a LayerNorm, each residual) → proj_out (1×1 conv) → + input.
+ * Transformer2DModel, SD1.5 style: GN → proj_in → per block: self-attention, cross-attention to the
+ * text states, GEGLU feed-forward (each after a LayerNorm, each residual) → proj_out → + input.
  */
 export function transformer(ctx: Ctx, x: string, c: number, name: string, o: TransformerOptions): string {
   const { g } = ctx;
-  const b = `${name}.transformer_blocks.0`;
-  const inner = conv(ctx, groupNorm(ctx, x, c, o.groups, 1e-6, `${name}.norm`), c, c, 1, `${name}.proj_in`);
-  let t = tokens(ctx, inner, c);
-  const n1 = layerNorm(ctx, t, c, `${b}.norm1`);
-  t = g.op('Add', [t, attend(ctx, n1, n1, c, c, o.heads, `${b}.attn1`)]);
-  t = g.op('Add', [t, attend(ctx, layerNorm(ctx, t, c, `${b}.norm2`), o.text, c, o.crossDim, o.heads, `${b}.attn2`)]);
-  const [hidden, gate] = g.opN('Split', [dense(ctx, layerNorm(ctx, t, c, `${b}.norm3`), c, 8 * c, `${b}.ff.net.0.proj`), g.i64([4 * c, 4 * c])], 2, { axis: -1 });
-  t = g.op('Add', [t, dense(ctx, g.op('Mul', [hidden, gelu(g, gate)]), 4 * c, c, `${b}.ff.net.2`)]);
-  return g.op('Add', [x, conv(ctx, image(ctx, t, x), c, c, 1, `${name}.proj_out`)]);
+  const normed = groupNorm(ctx, x, c, o.groups, 1e-6, `${name}.norm`);
+  let t = o.linearProjection ? dense(ctx, tokens(ctx, normed, c), c, c, `${name}.proj_in`) : tokens(ctx, conv(ctx, normed, c, c, 1, `${name}.proj_in`), c);
+  for (let i = 0; i < (o.layers ?? 1); i++) {
+    const b = `${name}.transformer_blocks.${i}`;
+    const n1 = layerNorm(ctx, t, c, `${b}.norm1`);
+    t = g.op('Add', [t, attend(ctx, n1, n1, c, c, o.heads, `${b}.attn1`)]);
+    t = g.op('Add', [t, attend(ctx, layerNorm(ctx, t, c, `${b}.norm2`), o.text, c, o.crossDim, o.heads, `${b}.attn2`)]);
+    const [hidden, gate] = g.opN('Split', [dense(ctx, layerNorm(ctx, t, c, `${b}.norm3`), c, 8 * c, `${b}.ff.net.0.proj`), g.i64([4 * c, 4 * c])], 2, { axis: -1 });
+    t = g.op('Add', [t, dense(ctx, g.op('Mul', [hidden, gelu(g, gate)]), 4 * c, c, `${b}.ff.net.2`)]);
+  }
+  const out = o.linearProjection ? image(ctx, dense(ctx, t, c, c, `${name}.proj_out`), x) : conv(ctx, image(ctx, t, x), c, c, 1, `${name}.proj_out`);
+  return g.op('Add', [x, out]);
 }
 
 /** The VAE mid-block's single-head self-attention over all positions (q/k/v with bias), residual. */

@@ -1,8 +1,9 @@
-// Standalone SD1.5 graphs at any configuration with the manifest's I/O, in Node or the browser:
+// Standalone SD1.5 graphs at any configuration with the builder's I/O (unet.ts, vae.ts), in Node or the browser:
 // weights inline, or sent to an ExternalData sink (write.ts writes `<part>.onnx_data` files).
-import { type ExternalData, type WeightSource, size } from '../fixtures/onnx-builder.ts';
-import { type BuildTarget, SessionGraph } from '../fixtures/spec.ts';
-import { type Dtype, type UnetConfig, type VaeConfig } from './config.ts';
+import { type ExternalData, Graph, type WeightSource, size } from './onnx-builder.ts';
+import { context } from './blocks.ts';
+import { randomParams } from './params.ts';
+import { type Dtype, type UnetConfig, type VaeConfig } from './sd-config.ts';
 import { buildUnet } from './unet.ts';
 import { buildVaeDecoder, buildVaeEncoder } from './vae.ts';
 
@@ -39,16 +40,14 @@ export function fastWeights(seed: number): WeightSource {
   };
 }
 
-function target(part: Part, dtype: Dtype): BuildTarget {
-  return { id: 'sd-generated', path: `${part}.onnx`, dtype, format: dtype, ioFloat: dtype === 'fp16' ? 'float16' : 'float32' };
-}
-
 /** One part's graph in memory (protobuf bytes); weights go to `o.external` when given. */
 export function buildModel(part: Part, o: ModelOptions): Uint8Array {
   const compute = o.dtype === 'fp16' ? 'float16' : 'float32';
-  const s = new SessionGraph('sd-inpaint', part, target(part, o.dtype), {}, 0, o.weights, { compute, external: o.external, doc: `SD1.5 ${part} topology, random weights` });
-  if (part === 'unet') buildUnet(s, o.unet, o.probes);
-  else if (part === 'vae_encoder') buildVaeEncoder(s, o.vae, o.probes);
-  else buildVaeDecoder(s, o.vae, o.probes);
-  return s.g.toModel();
+  const g = new Graph(part, { weights: o.weights, format: o.dtype, compute, external: o.external, doc: `SD1.5 ${part} topology, random weights` });
+  const tie = (part === 'unet' ? o.unet.tieWeights : o.vae.tieWeights) ?? false;
+  const ctx = context(g, randomParams(g, tie), o.probes);
+  if (part === 'unet') buildUnet(ctx, o.unet);
+  else if (part === 'vae_encoder') buildVaeEncoder(ctx, o.vae);
+  else buildVaeDecoder(ctx, o.vae);
+  return g.toModel();
 }

@@ -1,10 +1,9 @@
 // Inputs for the generated SD graphs, independent of any ORT build ({ type, data, dims }), shared
 // by the Node tests, the browser tests and the benchmark page.
-import { fromHalf, randomFloats, toHalfArray } from '../fixtures/numeric.ts';
-import { type TensorData } from '../fixtures/test-inputs.ts';
-import { type Dtype } from './config.ts';
+import { fromHalf, randomFloats, toHalfArray } from './numeric.ts';
+import { type Dtype } from './sd-config.ts';
 
-export type FloatTensor = Extract<TensorData, { type: 'float32' | 'float16' }>;
+export type FloatTensor = { type: 'float32'; data: Float32Array; dims: number[] } | { type: 'float16'; data: Uint16Array; dims: number[] };
 
 export function floatTensor(values: Float32Array, dims: number[], dtype: Dtype): FloatTensor {
   return dtype === 'fp16' ? { type: 'float16', data: toHalfArray(values), dims } : { type: 'float32', data: values, dims };
@@ -18,12 +17,12 @@ export function values(t: { type: string; data: unknown }): Float32Array {
   throw new Error(`not a float tensor: ${t.type}`);
 }
 
-/** UNet feeds: 9-channel sample, timesteps 981, 961, … per batch row, `seq` text states. */
-export function unetFeeds(dtype: Dtype, batch: number, h: number, w: number, seed = 1, seq = 77): Record<string, FloatTensor> {
+/** UNet feeds: 9-channel sample, timesteps 981, 961, … per batch row (always float32), `seq` text states of width `text`. */
+export function unetFeeds(dtype: Dtype, batch: number, h: number, w: number, seed = 1, seq = 77, text = 768): Record<string, FloatTensor> {
   return {
     sample: floatTensor(randomFloats(batch * 9 * h * w, seed), [batch, 9, h, w], dtype),
-    timestep: floatTensor(Float32Array.from({ length: batch }, (_, i) => 981 - 20 * i), [batch], dtype),
-    encoder_hidden_states: floatTensor(randomFloats(batch * seq * 768, seed + 1), [batch, seq, 768], dtype),
+    timestep: floatTensor(Float32Array.from({ length: batch }, (_, i) => 981 - 20 * i), [batch], 'fp32'),
+    encoder_hidden_states: floatTensor(randomFloats(batch * seq * text, seed + 1), [batch, seq, text], dtype),
   };
 }
 

@@ -1,7 +1,7 @@
 // Parameters and FLOPs of a configuration, from its plan alone (no weights built).
 // FLOPs count a multiply-add as 2 and cover convolutions, linear layers and the two attention
 // products (Q·Kᵀ and P·V); norms, activations, softmax and adds are left out (< 1 % of the total).
-import { type Step, type UnetConfig, type VaeConfig, unetPlan, vaeDecoderPlan, vaeEncoderPlan } from './config.ts';
+import { type Step, type UnetConfig, type VaeConfig, headsAt, unetPlan, vaeDecoderPlan, vaeEncoderPlan } from './sd-config.ts';
 
 export interface Counts {
   params: number;
@@ -103,7 +103,7 @@ export function vaeCounts(cfg: VaeConfig, part: 'encoder' | 'decoder', size: Siz
 export function attentionScoresBytes(cfg: UnetConfig, size: Size, bytesPerValue: number): number {
   const level = cfg.attention.indexOf(true);
   const n = levels(size)(level < 0 ? cfg.mult.length - 1 : level);
-  return (size.batch ?? 1) * cfg.heads * n * n * bytesPerValue;
+  return (size.batch ?? 1) * headsAt(cfg, 0) * n * n * bytesPerValue;
 }
 
 export const fmtParams = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);

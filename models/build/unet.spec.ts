@@ -5,7 +5,7 @@
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { type Dtype, TINY_UNET, TINY_VAE, unetConfig, vaeConfig } from './config.ts';
+import { type Dtype, TINY_UNET, TINY_VAE, unetConfig, vaeConfig } from './sd-config.ts';
 import { type FloatTensor, relError, unetFeeds, values } from './inputs.ts';
 import { buildModel, fastWeights } from './model.ts';
 

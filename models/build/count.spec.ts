@@ -1,8 +1,8 @@
 // The analytic counts give SD1.5's published figures at full width, and exactly what the builders
 // ask the weight source for at other widths.
 import { describe, expect, it } from 'vitest';
-import { type WeightSource, size } from '../fixtures/onnx-builder.ts';
-import { TINY_UNET, TINY_VAE, unetConfig, vaeConfig } from './config.ts';
+import { type WeightSource, size } from './onnx-builder.ts';
+import { TINY_UNET, TINY_VAE, unetConfig, vaeConfig } from './sd-config.ts';
 import { unetCounts, vaeCounts } from './count.ts';
 import { buildModel } from './model.ts';
 

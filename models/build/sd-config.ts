@@ -13,15 +13,31 @@ export interface UnetConfig {
   attention: readonly boolean[];
   /** ResNets per down level (up levels have one more). */
   layersPerBlock: number;
-  heads: number;
+  /** Attention heads, one number or one per level (diffusers' `num_attention_heads ?? attention_head_dim`). */
+  heads: number | readonly number[];
   /** Width of the text states (CLIP ViT-L/14: 768). */
   crossDim: number;
   /** GroupNorm groups; must divide every channel count. */
   groups: number;
   inChannels: number;
   outChannels: number;
+  /** GroupNorm eps of the ResNets (`norm_eps`, 1e-5); the transformers' GroupNorm uses 1e-6 as diffusers does. */
+  normEps?: number;
+  /** BasicTransformerBlocks per transformer (`transformer_layers_per_block`, 1). */
+  transformerLayers?: number;
+  /** proj_in / proj_out as Linear (`use_linear_projection`, false in SD1.5). */
+  linearProjection?: boolean;
+  /** Sinusoid frequencies 10000^(−k / (half − freqShift)) (`freq_shift`, 0). */
+  freqShift?: number;
+  /** [cos, sin] rather than [sin, cos] (`flip_sin_to_cos`, true). */
+  flipSinToCos?: boolean;
   /** Store one tensor per (parameter kind, shape) and share it between layers: keeps fixture files small. */
   tieWeights?: boolean;
+}
+
+/** Heads of the attention at a resolution level. */
+export function headsAt(cfg: UnetConfig, level: number): number {
+  return typeof cfg.heads === 'number' ? cfg.heads : cfg.heads[level];
 }
 
 export interface VaeConfig {
@@ -31,6 +47,8 @@ export interface VaeConfig {
   layersPerBlock: number;
   groups: number;
   latentChannels: number;
+  /** Image channels in and out (3). */
+  imageChannels?: number;
   tieWeights?: boolean;
 }
 
@@ -142,7 +160,7 @@ export function unetPlan(cfg: UnetConfig): Step[] {
 export function vaeEncoderPlan(cfg: VaeConfig): Step[] {
   const ch = cfg.mult.map((m) => cfg.base * m);
   const last = ch.length - 1;
-  const steps: Step[] = [{ op: 'conv', name: 'encoder.conv_in', cin: 3, cout: ch[0], k: 3, level: 0 }];
+  const steps: Step[] = [{ op: 'conv', name: 'encoder.conv_in', cin: cfg.imageChannels ?? 3, cout: ch[0], k: 3, level: 0 }];
   let c = ch[0];
   ch.forEach((out, i) => {
     for (let j = 0; j < cfg.layersPerBlock; j++) {
@@ -177,7 +195,7 @@ export function vaeDecoderPlan(cfg: VaeConfig): Step[] {
     }
     if (i > 0) steps.push({ op: 'up', name: `decoder.up_blocks.${u}.upsamplers.0`, c, level: i });
   });
-  steps.push({ op: 'norm-out', name: 'decoder.conv_norm_out', c, level: 0 }, { op: 'conv', name: 'decoder.conv_out', cin: c, cout: 3, k: 3, level: 0 });
+  steps.push({ op: 'norm-out', name: 'decoder.conv_norm_out', c, level: 0 }, { op: 'conv', name: 'decoder.conv_out', cin: c, cout: cfg.imageChannels ?? 3, k: 3, level: 0 });
   checkGroups(ch, cfg.groups);
   return steps;
 }
