@@ -5,7 +5,7 @@
  * the GPU→CPU readbacks inside the denoising loop — from the GPU context's counter and from a spy on
  * every MAP_READ of any buffer, ORT's included.
  *
- * Query: ?models=<folder URL with unet/model.onnx, tokenizer/vocab.json, …> (default: the fixture
+ * Query: ?models=<official diffusers folder URL: unet/config.json + safetensors, tokenizer/vocab.json, …> (default: the fixture
  * models; run `npm run fixtures` first) &dtype=fp16|fp32 &steps=N &short=512&long=768 &image=WxH &seed=S
  * Without `models` it runs the fixtures at a 64-pixel working size; with it, SD's 512 / 768.
  */
@@ -13,9 +13,10 @@ import { describeGpu, probeCapabilities } from '../workers/runtime/capabilities.
 import { DiffusionEngine } from '../workers/diffusion/engine.ts';
 import type { DiffusionEvent } from '../workers/diffusion/types.ts';
 import { discMask, testPicture } from '../workers/diffusion/testing/images.ts';
+import { SD_FIXTURE_FOLDER } from '../workers/runtime/test-models.ts';
 import { report, runBench } from './harness.ts';
 
-const FIXTURE = '/models/fixtures/instruct-edit/sd-inpainting-fp32/';
+const FIXTURE = SD_FIXTURE_FOLDER;
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
 const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
 const pad = (s: string, n: number) => s.padEnd(n);

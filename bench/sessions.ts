@@ -14,6 +14,8 @@ import { type Feed } from '../workers/runtime/feeds.ts';
 import { ort } from '../workers/runtime/ort.ts';
 import { DEFAULT_GPU_BUDGET } from '../workers/runtime/residency.ts';
 import { ModelSession } from '../workers/runtime/session.ts';
+import { sdFixtureGraph } from '../workers/runtime/test-models.ts';
+import type { GraphPart } from '../models/build/official.ts';
 import { report, runBench } from './harness.ts';
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
@@ -36,19 +38,22 @@ async function sessionRows(): Promise<void> {
     const dtype = variantFor(c.role, caps);
     const { id, variant } = filesFor(c.role, dtype);
     const url = `/models/fixtures/${id}/${variant.files[c.session].path}`;
-    const response = await fetch(url);
-    if (!response.ok || response.headers.get('content-type')?.includes('text/html')) {
+    // Built roles: the graph models/build writes from the fixture's official folder, weights by URL.
+    const built = MANIFEST[c.role].loader.kind === 'build' ? await sdFixtureGraph(dtype as 'fp32' | 'fp16', c.session as GraphPart) : null;
+    const response = built ? null : await fetch(url);
+    if (response && (!response.ok || response.headers.get('content-type')?.includes('text/html'))) {
       await report(`${pad(`${c.role}/${c.session}`, 34)}${pad(dtype, 7)}no fixture at ${url}`);
       continue;
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = built ? built.model : new Uint8Array(await response!.arrayBuffer());
+    const externalData = built?.externalData;
     const layout = c.role === 'sd-inpaint' && c.session === 'unet' ? 'NCHW' : undefined;
     const feeds = toFeeds(c.inputs(), variant.ioFloat) as Record<string, Feed>;
-    const [gpu, create] = await timed(() => ModelSession.create(bytes, { name: `${c.role}/${c.session}`, preferredLayout: layout, outputLocation: 'cpu' }));
+    const [gpu, create] = await timed(() => ModelSession.create(bytes, { name: `${c.role}/${c.session}`, preferredLayout: layout, outputLocation: 'cpu', externalData }));
     const [, first] = await timed(() => gpu.run(feeds));
     const [, second] = await timed(() => gpu.run(feeds));
     await gpu.dispose();
-    const [cpu, createCpu] = await timed(() => ModelSession.create(bytes, { ep: 'wasm' }));
+    const [cpu, createCpu] = await timed(() => ModelSession.create(bytes, { ep: 'wasm', externalData }));
     await cpu.dispose();
     const where = gpu.placement.ep === 'webgpu' ? '' : ` (${gpu.placement.reason})`;
     await report(`${pad(`${c.role}/${c.session}`, 34)}${pad(dtype, 7)}${pad(Math.round(bytes.length / 1024), 7)}${pad(ms(create), 12)}${pad(ms(first), 10)}${pad(ms(second), 10)}${ms(createCpu)}${where}`);

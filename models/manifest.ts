@@ -113,7 +113,6 @@ const embedTokens: SessionSpec = {
   outputs: [T('inputs_embeds', 'float32', ['batch_size', 'sequence_length', cfg('hidden_size')])],
 };
 
-const sdFile = (part: string, bytes: number | null, sizeVerified: boolean) => f(`${part}/model.onnx`, bytes, sizeVerified);
 
 export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
   vlm: {

@@ -111,6 +111,7 @@ describe('modelsMiddleware over HTTP', () => {
     '/models/org/repo/onnx',
     '/models/org/repo/.revision',
     '/models/manifest.ts',
+    '/models/build/official.ts',
   ])('404 for %s', async (path) => {
     const r = await fetch(`${url}${path}`);
     expect(r.status).toBe(404);
@@ -143,10 +144,10 @@ describe('modelsMiddleware over HTTP', () => {
     expect(other.status).toBe(299);
   });
 
-  it("in dev, leaves the folder's own top-level files to Vite", async () => {
+  it.each(['/models/manifest.ts', '/models/build/official.ts'])("in dev, leaves the folder's own code (%s) to Vite", async (path) => {
     const handler = modelsMiddleware(join(dir, 'models'), '/models/', () => undefined, 'next');
     let passed = false;
-    handler({ url: '/models/manifest.ts', method: 'GET', headers: {} } as never, {} as never, () => (passed = true));
+    handler({ url: path, method: 'GET', headers: {} } as never, {} as never, () => (passed = true));
     expect(passed).toBe(true);
   });
 });

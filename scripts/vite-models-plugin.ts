@@ -60,23 +60,28 @@ export interface ModelsPluginOptions {
 
 type Headers = Record<string, string | string[] | number | undefined> | undefined;
 
+/** Folders of models/ that hold source code (the graph builder), not model files. */
+export const SOURCE_DIRS: ReadonlySet<string> = new Set(['build']);
+
 /**
- * The middleware. Files directly in the folder (manifest.ts, README.md) are source code, not models:
- * in dev they go on to Vite (the app imports models/manifest.ts), in preview they are 404.
+ * The middleware. Files directly in the folder (manifest.ts, README.md) and the source folders
+ * (SOURCE_DIRS) are code, not models: in dev they go on to Vite (the app imports models/manifest.ts
+ * and models/build/), in preview they are 404.
  */
 export function modelsMiddleware(root: string, base: string, extraHeaders: () => Headers, topLevel: 'next' | '404'): Connect.NextHandleFunction {
   return (req: IncomingMessage, res: ServerResponse, next: Connect.NextFunction) => {
     const path = (req.url ?? '').split(/[?#]/)[0];
     if (!path.startsWith(base)) return next();
     const rest = path.slice(base.length);
-    if (topLevel === 'next' && !rest.includes('/')) return next();
+    const source = !rest.includes('/') || SOURCE_DIRS.has(rest.split('/')[0]);
+    if (source && topLevel === 'next') return next();
     for (const [k, v] of Object.entries(extraHeaders() ?? {})) if (v !== undefined) res.setHeader(k, v);
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return end(res, 405, 'Method not allowed');
     }
-    const file = rest.includes('/') ? resolveModelPath(root, rest) : null;
+    const file = source ? null : resolveModelPath(root, rest);
     let stat: Stats | null;
     try {
       stat = file ? statSync(file) : null;

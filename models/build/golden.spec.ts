@@ -4,19 +4,17 @@
 // configuration the builder has not seen is checked the same way. onnxruntime-web's wasm provider
 // runs them here; golden.browser.spec.ts runs them on WebGPU.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { goldenCases, scaledError, type GoldenCase } from './golden.ts';
+import { GOLDEN_FILES, GOLDEN_ROOT, goldenCases, scaledError, type GoldenCase } from './golden.ts';
 import { nodeFolder } from './node-folder.ts';
 import { buildFromFolder } from './official.ts';
 
-export const GOLDEN_ROOT = resolve(import.meta.dirname, '../../../shared/golden');
-
-const folders = existsSync(GOLDEN_ROOT) ? readdirSync(GOLDEN_ROOT).filter((d) => existsSync(join(GOLDEN_ROOT, d, 'golden.json')) || existsSync(join(GOLDEN_ROOT, d, 'golden-clip.json'))) : [];
+const folders = existsSync(GOLDEN_ROOT) ? readdirSync(GOLDEN_ROOT).filter((d) => GOLDEN_FILES.some((f) => existsSync(join(GOLDEN_ROOT, d, f)))) : [];
 
 function casesOf(dir: string): GoldenCase[] {
-  return ['golden.json', 'golden-clip.json'].filter((f) => existsSync(join(dir, f))).flatMap((f) => goldenCases(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
+  return GOLDEN_FILES.filter((f) => existsSync(join(dir, f))).flatMap((f) => goldenCases(JSON.parse(readFileSync(join(dir, f), 'utf8'))));
 }
 
 function feeds(c: GoldenCase, batch: number): Record<string, ort.Tensor> {

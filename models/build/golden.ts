@@ -2,6 +2,12 @@
 // openai/CLIP's own code from that folder's weights), as cases a spec runs through built graphs.
 import type { GraphPart } from './official.ts';
 
+/** Where the golden folders live: ../shared/golden beside the repository (CI lays shared/ there too). */
+export const GOLDEN_ROOT = typeof process === 'undefined' ? '' : `${new URL('../../../shared/golden', import.meta.url).pathname}`;
+
+/** The golden files of a folder. */
+export const GOLDEN_FILES = ['golden.json', 'golden-clip.json'] as const;
+
 export interface GoldenTensor {
   shape: number[];
   data: number[];

@@ -70,7 +70,7 @@ describe('the models dialog with the test models', () => {
     await d.locator('[data-testid="model-row"]').first().waitFor();
     expect(await states(s.page)).toEqual(['missing', 'missing', 'missing', 'missing', 'missing']);
     // SwiftShader has WebGPU but no shader-f16: the dialog names the variants used instead.
-    expect(await d.getByTestId('capabilities').textContent()).toMatch(/No shader-f16.*q4 instead of q4f16.*sd-inpainting-ort-web-fp16 \(fp16 only\)/s);
+    expect(await d.getByTestId('capabilities').textContent()).toMatch(/No shader-f16.*q4 instead of q4f16.*Stable Diffusion 1.5 inpainting: fp32 instead of fp16/s);
     await s.screenshot('60-models-hub');
   });
 

@@ -9,7 +9,8 @@ import { noiseRef } from '../kernels/noise.ref.ts';
 import { previewRef } from '../kernels/preview.ref.ts';
 import { expectClose } from '../kernels/testing.ts';
 import { ModelSession } from '../runtime/session.ts';
-import { fixtureBytes, sdFixtureUrl } from '../runtime/test-models.ts';
+import { SD_FIXTURE_FOLDER, sdFixtureGraph } from '../runtime/test-models.ts';
+import { SD_FIXTURE_TEXT } from '../../scripts/fixtures/specs/sd-inpaint.ts';
 import { DiffusionEngine } from './engine.ts';
 import { folderFiles } from './files.ts';
 import { pasteReach } from './finish.ts';
@@ -20,7 +21,7 @@ import { differing, discMask, testPicture, untouchedOutside } from './testing/im
 import { loadClipTokenizer } from './tokenizer.ts';
 import type { DiffusionEvent } from './types.ts';
 
-const FOLDER = '/models/fixtures/instruct-edit/sd-inpainting-fp32/';
+const FOLDER = SD_FIXTURE_FOLDER;
 const WORKING = { short: 64, maxLong: 128 };
 const [W, H] = [128, 72];
 
@@ -78,8 +79,8 @@ describe('diffusion engine on the fixture models', () => {
     // The text states equal the text encoder on the CPU.
     const tokens = await loadClipTokenizer(folderFiles(FOLDER));
     const pair = promptPair(tokens.encode('a red dog'), tokens.encode('blue sky'), 4, tokens.special);
-    const [textBytes, unetBytes] = await Promise.all([fixtureBytes(sdFixtureUrl('fp32', 'text_encoder')), fixtureBytes(sdFixtureUrl('fp32', 'unet'))]);
-    const cpuText = await ModelSession.create(textBytes, { ep: 'wasm' });
+    const [text, unet] = await Promise.all([sdFixtureGraph('fp32', 'text_encoder'), sdFixtureGraph('fp32', 'unet')]);
+    const cpuText = await ModelSession.create(text.model, { ep: 'wasm', externalData: text.externalData });
     const ids = Int32Array.from([...pair.uncond, ...pair.cond]);
     const cpuStates = (await cpuText.run({ input_ids: { data: ids, dims: [2, CLIP_CONTEXT] } })).last_hidden_state.data as Float32Array;
     await cpuText.dispose();
@@ -87,11 +88,11 @@ describe('diffusion engine on the fixture models', () => {
     // (values ≈ 3; seen on both ORT's device and ours, so not the pipeline): a loose bound, made
     // meaningful by the rows differing by more than it. The loop below starts from the GPU states.
     expectClose(c.states!, cpuStates, 0.1);
-    const row = CLIP_CONTEXT * 768;
+    const row = CLIP_CONTEXT * SD_FIXTURE_TEXT;
     expect(Math.max(...c.states!.subarray(0, row).map((v, i) => Math.abs(v - c.states![row + i])))).toBeGreaterThan(0.3);
 
     // The whole loop on the CPU from the same inputs: pack, UNet (wasm), CFG, DDIM, Eq. 23 blend.
-    const cpuUnet = await ModelSession.create(unetBytes, { ep: 'wasm' });
+    const cpuUnet = await ModelSession.create(unet.model, { ep: 'wasm', externalData: unet.externalData });
     const predicted: Uint32Array[] = [];
     const cpu = await runLoopRefAsync({
       steps: 5,
@@ -99,7 +100,7 @@ describe('diffusion engine on the fixture models', () => {
       height: h,
       guidance: { kind: 'cfg', scale: 7.5 },
       unetChannels: 9,
-      unet: async (input, t) => (await cpuUnet.run({ sample: { data: input, dims: [2, 9, h, w] }, timestep: t, encoder_hidden_states: { data: c.states!, dims: [2, CLIP_CONTEXT, 768] } })).out_sample.data as Float32Array,
+      unet: async (input, t) => (await cpuUnet.run({ sample: { data: input, dims: [2, 9, h, w] }, timestep: t, encoder_hidden_states: { data: c.states!, dims: [2, CLIP_CONTEXT, SD_FIXTURE_TEXT] } })).out_sample.data as Float32Array,
       noise: c.noise,
       mask: c.latentMask,
       cond: c.cond,

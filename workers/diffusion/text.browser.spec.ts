@@ -1,4 +1,4 @@
-// Long prompts on the fixture text encoder (WebGPU): k = 1, 2, 4 chunks give states [2, 77·k, 768]
+// Long prompts on the fixture text encoder (WebGPU): k = 1, 2, 4 chunks give states [2, 77·k, width]
 // whose every chunk equals that chunk encoded alone; the fixed-batch path (one chunk per run) gives
 // the same bytes; nothing is read back while encoding.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { GpuContext } from '../gpu/context.ts';
 import { expectClose, readF32 } from '../kernels/testing.ts';
 import { readFloat32 } from '../runtime/feeds.ts';
 import { ModelSession } from '../runtime/session.ts';
-import { fixtureBytes, sdFixtureUrl } from '../runtime/test-models.ts';
+import { SD_FIXTURE_FOLDER, sdFixtureGraph } from '../runtime/test-models.ts';
+import { SD_FIXTURE_TEXT } from '../../scripts/fixtures/specs/sd-inpaint.ts';
 import { folderFiles } from './files.ts';
 import { CLIP_CONTEXT, promptPair } from './prompt.ts';
 import { BufferScope } from './scope.ts';
@@ -22,8 +23,9 @@ describe('prompt chunks through the text encoder', () => {
 
   beforeAll(async () => {
     gpu = await GpuContext.create({ label: 'text spec' });
-    session = await ModelSession.create(await fixtureBytes(sdFixtureUrl('fp32', 'text_encoder')), { gpu, ep: 'webgpu', name: 'text_encoder' });
-    tokens = await loadClipTokenizer(folderFiles('/models/fixtures/instruct-edit/sd-inpainting-fp32/'));
+    const { model, externalData } = await sdFixtureGraph('fp32', 'text_encoder');
+    session = await ModelSession.create(model, { gpu, ep: 'webgpu', name: 'text_encoder', externalData });
+    tokens = await loadClipTokenizer(folderFiles(SD_FIXTURE_FOLDER));
   });
   afterAll(async () => {
     await session?.dispose();
@@ -34,7 +36,7 @@ describe('prompt chunks through the text encoder', () => {
     [1, 20, 3],
     [2, 140, 30],
     [4, 290, 5],
-  ])('k = %i: [2, 77·k, 768], each chunk as if encoded alone', async (k, nCond, nUncond) => {
+  ])('k = %i: [2, 77·k, width], each chunk as if encoded alone', async (k, nCond, nUncond) => {
     const pair = promptPair(tokens.encode(words(nCond)), tokens.encode(words(nUncond)), 4, tokens.special);
     expect(pair.tokens.cond).toBe(nCond); // one token per fixture word
     expect(pair.chunks).toBe(k);
@@ -44,8 +46,8 @@ describe('prompt chunks through the text encoder', () => {
     const text = await encodePrompts(model, scope, pair);
     expect(gpu.readbacks).toBe(before);
     expect(text.states.location).toBe('gpu-buffer');
-    expect(text.states.dims).toEqual([2, 77 * k, 768]);
-    const row = CLIP_CONTEXT * 768;
+    expect(text.states.dims).toEqual([2, 77 * k, SD_FIXTURE_TEXT]);
+    const row = CLIP_CONTEXT * SD_FIXTURE_TEXT;
     const states = await readF32(gpu, text.states.gpuBuffer, 2 * k * row);
     // Row 0 is the negative prompt, row 1 the prompt; chunk c of a row sits at c·77 positions.
     for (const [r, c] of [[0, 0], [1, k - 1]]) {

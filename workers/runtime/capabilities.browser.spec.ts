@@ -53,7 +53,7 @@ describe('fp16 without shader-f16', () => {
     const caps = await probeCapabilities();
     expect(() => assertRunnable('sd-inpaint', 'fp16', caps)).toThrow(ModelRuntimeError);
     expect(() => assertRunnable('sd-inpaint', 'fp16', caps)).toThrow(
-      'sd-inpaint fp16 (jdp8/sd-inpainting-ort-web-fp16) needs the WebGPU feature "shader-f16" for its float16 weights and inputs, and this GPU (google / swiftshader (fallback adapter)) does not have it, so it cannot run here.',
+      'sd-inpaint fp16 (stable-diffusion-v1-5/stable-diffusion-inpainting) needs the WebGPU feature "shader-f16" for its float16 weights and inputs, and this GPU (google / swiftshader (fallback adapter)) does not have it, so it cannot run here.',
     );
     expect(() => assertRunnable('vlm', 'q4f16', caps)).toThrow(/vlm q4f16 .* cannot run here/);
     expect(() => assertRunnable('sd-inpaint', 'fp32', caps)).not.toThrow();
@@ -67,10 +67,8 @@ describe('fp16 without shader-f16', () => {
     expect(ModelSession.live).toBe(before);
   });
 
-  it('refuses the fp16 UNet by role before fetching anything, and transformers.js roles outright', async () => {
-    await expect(openRoleSession('sd-inpaint', 'unet', { dtype: 'fp16', baseUrl: '/nowhere/' })).rejects.toThrow(
-      /^sd-inpaint fp16 \(jdp8\/sd-inpainting-ort-web-fp16\) needs the WebGPU feature "shader-f16"/,
-    );
+  it('sends built roles to their own loader (which checks f16 before reading a file) and transformers.js roles away outright', async () => {
+    await expect(openRoleSession('sd-inpaint', 'unet', { dtype: 'fp16', baseUrl: '/nowhere/' })).rejects.toThrow(/built from its official files as they load/);
     await expect(openRoleSession('clip-vision', 'vision_model')).rejects.toThrow('clip-vision is loaded through transformers.js (CLIPVisionModelWithProjection), not as a raw ORT session');
   });
 });

@@ -13,7 +13,7 @@ import { ort } from './ort.ts';
 import { Residency } from './residency.ts';
 import { openRoleSession } from './roles.ts';
 import { ModelSession } from './session.ts';
-import { fixtureBytes, halfModel, hiddenF16Model, maxDiff, sdFixtureUrl, timestepModel } from './test-models.ts';
+import { halfModel, hiddenF16Model, maxDiff, sdFixtureGraph, timestepModel } from './test-models.ts';
 
 function random(n: number, seed: number): Float32Array {
   let s = seed;
@@ -40,9 +40,9 @@ describe('ModelSession on the VAE decoder fixture', () => {
 
   beforeAll(async () => {
     liveBefore = ModelSession.live;
-    const bytes = await fixtureBytes(sdFixtureUrl('fp32', 'vae_decoder'));
-    gpu = await ModelSession.create(bytes, { name: 'sd-inpaint/vae_decoder fp32', expect: vaeIo });
-    cpu = await ModelSession.create(bytes, { name: 'sd-inpaint/vae_decoder fp32 (cpu)', ep: 'wasm' });
+    const { model, externalData } = await sdFixtureGraph('fp32', 'vae_decoder');
+    gpu = await ModelSession.create(model, { name: 'sd-inpaint/vae_decoder fp32', expect: vaeIo, externalData });
+    cpu = await ModelSession.create(model, { name: 'sd-inpaint/vae_decoder fp32 (cpu)', ep: 'wasm', externalData });
   });
 
   afterAll(async () => {
@@ -91,7 +91,9 @@ describe('ModelSession on the VAE decoder fixture', () => {
 
   it('refuses a file that lacks a name the caller needs, and releases it', async () => {
     const live = ModelSession.live;
-    const error = await ModelSession.create(sdFixtureUrl('fp32', 'vae_decoder'), {
+    const { model, externalData } = await sdFixtureGraph('fp32', 'vae_decoder');
+    const error = await ModelSession.create(model, {
+      externalData,
       name: 'vae_decoder',
       expect: { inputs: ['latent_sample'], outputs: ['sample', 'latent_parameters'] },
     }).catch((e: unknown) => e);
@@ -122,7 +124,8 @@ describe('feeds adapt to the declared timestep type', () => {
 describe('fp16 files on a device without shader-f16', () => {
   it('refuses an fp16 file that was not declared fp16, and releases it', async () => {
     const live = ModelSession.live;
-    const e = await ModelSession.create(sdFixtureUrl('fp16', 'vae_decoder'), { name: 'vae_decoder fp16' }).catch((error: unknown) => error);
+    const { model, externalData } = await sdFixtureGraph('fp16', 'vae_decoder');
+    const e = await ModelSession.create(model, { name: 'vae_decoder fp16', externalData }).catch((error: unknown) => error);
     expect(e).toMatchObject({ name: 'ModelRuntimeError', code: 'shader-f16' });
     // ORT meets an f16 program while creating this session already; the error names model and cause either way.
     expect((e as Error).message).toMatch(/^vae_decoder fp16 needs the WebGPU feature "shader-f16" for .*float16.* cannot run here/);
@@ -224,15 +227,19 @@ describe('residency over real sessions', () => {
 });
 
 describe('role sessions from the manifest', () => {
-  it('opens sd-inpaint/vae_decoder at the variant picked for this device, under the budget by its estimate', async () => {
+  it('opens region-head/region_head at the variant picked for this device, under the budget by its estimate', async () => {
     const residency = new Residency();
-    const session = await openRoleSession('sd-inpaint', 'vae_decoder', { baseUrl: '/models/fixtures/', residency });
-    expect(session.name).toBe('sd-inpaint/vae_decoder fp32');
+    const session = await openRoleSession('region-head', 'region_head', { baseUrl: '/models/fixtures/', residency });
+    expect(session.name).toBe('region-head/region_head fp32');
     expect(session.placement.ep).toBe('webgpu');
-    expect(residency.keys).toEqual(['sd-inpaint/vae_decoder']);
-    expect(residency.used).toBe(estimate('sd-inpaint', 'fp32', 'vae_decoder').gpuBytes);
-    expect(await openRoleSession('sd-inpaint', 'vae_decoder', { baseUrl: '/models/fixtures/', residency })).toBe(session);
+    expect(residency.keys).toEqual(['region-head/region_head']);
+    expect(residency.used).toBe(estimate('region-head', 'fp32', 'region_head').gpuBytes);
+    expect(await openRoleSession('region-head', 'region_head', { baseUrl: '/models/fixtures/', residency })).toBe(session);
     await residency.clear();
     expect(residency.used).toBe(0);
+  });
+
+  it('sends SD inpainting, whose graphs are built from the official files, to its own loader', async () => {
+    await expect(openRoleSession('sd-inpaint', 'vae_decoder', { baseUrl: '/models/fixtures/' })).rejects.toThrow(/built from its official files as they load/);
   });
 });

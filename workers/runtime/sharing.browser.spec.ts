@@ -11,11 +11,11 @@ import { ortDevice, runtimeGpu } from './device.ts';
 import { readFloat32 } from './feeds.ts';
 import { ORT_WASM_PATHS, ort } from './ort.ts';
 import { ModelSession } from './session.ts';
-import { fixtureBytes, maxDiff, sdFixtureUrl, timestepModel } from './test-models.ts';
+import { maxDiff, sdFixtureGraph, timestepModel } from './test-models.ts';
 
 const cfg = { kind: 'cfg', scale: 2.5 } as const;
 const [h, w] = [2, 2]; // latent size; images are 8× larger
-const count = 4 * h * w; // one latent [1,4,h,w]
+const count = 8 * h * w; // one row of the encoder's latent_parameters [1,8,h,w]: the mean (what the decoder reads), then the log-variance
 const image = new ort.Tensor('float32', Float32Array.from({ length: 2 * 3 * 64 * h * w }, (_, i) => Math.sin(i * 0.37)), [2, 3, 8 * h, 8 * w]);
 
 /** Resolves true when `device` is lost within a few frames. */
@@ -30,11 +30,11 @@ describe('ORT and our kernels on one device', () => {
 
   beforeAll(async () => {
     gpu = await runtimeGpu();
-    const [enc, dec] = await Promise.all([fixtureBytes(sdFixtureUrl('fp32', 'vae_encoder')), fixtureBytes(sdFixtureUrl('fp32', 'vae_decoder'))]);
-    encoder = await ModelSession.create(enc, { name: 'vae_encoder' });
-    decoder = await ModelSession.create(dec, { name: 'vae_decoder' });
-    cpuEncoder = await ModelSession.create(enc, { ep: 'wasm' });
-    cpuDecoder = await ModelSession.create(dec, { ep: 'wasm' });
+    const [enc, dec] = await Promise.all([sdFixtureGraph('fp32', 'vae_encoder'), sdFixtureGraph('fp32', 'vae_decoder')]);
+    encoder = await ModelSession.create(enc.model, { name: 'vae_encoder', externalData: enc.externalData });
+    decoder = await ModelSession.create(dec.model, { name: 'vae_decoder', externalData: dec.externalData });
+    cpuEncoder = await ModelSession.create(enc.model, { ep: 'wasm', externalData: enc.externalData });
+    cpuDecoder = await ModelSession.create(dec.model, { ep: 'wasm', externalData: dec.externalData });
   });
 
   afterAll(async () => {
@@ -50,7 +50,7 @@ describe('ORT and our kernels on one device', () => {
 
   it('ORT output → guidance kernel → ORT input, bound in place, matching the CPU pipeline', async () => {
     const readbacks = gpu.readbacks;
-    const latents = (await encoder.run({ sample: image })).latent_sample; // [2,4,3,5]: the "uncond, cond" pair
+    const latents = (await encoder.run({ sample: image })).latent_parameters; // [2,8,h,w]: the "uncond, cond" pair
     expect(latents.location).toBe('gpu-buffer');
     const guided = gpu.acquire(count * 4, STORAGE(), 'guided latents');
     await runChecked(gpu, 'guide ORT output', (b) => encodeGuidance(b, { eps: latents.gpuBuffer, out: guided, count, guidance: cfg }));
@@ -58,9 +58,9 @@ describe('ORT and our kernels on one device', () => {
     expect(decoded.location).toBe('gpu-buffer');
     expect(gpu.readbacks).toBe(readbacks); // nothing came back to the CPU on the way
 
-    const cpuLatents = (await cpuEncoder.run({ sample: image })).latent_sample.data as Float32Array;
+    const cpuLatents = (await cpuEncoder.run({ sample: image })).latent_parameters.data as Float32Array;
     const cpuGuided = guidanceRef(cpuLatents, count, cfg);
-    const cpuDecoded = (await cpuDecoder.run({ latent_sample: { data: cpuGuided, dims: [1, 4, h, w] } })).sample.data as Float32Array;
+    const cpuDecoded = (await cpuDecoder.run({ latent_sample: { data: cpuGuided.subarray(0, 4 * h * w), dims: [1, 4, h, w] } })).sample.data as Float32Array;
     expect(maxDiff(new Float32Array(await gpu.read(guided, count * 4)), cpuGuided)).toBeLessThan(1e-4);
     const values = await readFloat32(decoded);
     expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(1e-2);
@@ -72,7 +72,7 @@ describe('ORT and our kernels on one device', () => {
 
   it("fails validation when the same ORT buffer is bound on another device's context", async () => {
     const other = await GpuContext.create({ label: 'another device' });
-    const latents = (await encoder.run({ sample: image })).latent_sample;
+    const latents = (await encoder.run({ sample: image })).latent_parameters;
     const out = other.acquire(count * 4, STORAGE());
     const error = await runChecked(other, 'foreign buffer', (b) => encodeGuidance(b, { eps: latents.gpuBuffer, out, count, guidance: cfg })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GpuError);
@@ -98,12 +98,13 @@ describe('ORT and our kernels on one device', () => {
   });
 
   it('keeps the device when every model session is disposed', async () => {
-    const session = await ModelSession.create(sdFixtureUrl('fp32', 'vae_decoder'));
+    const [dec, enc] = await Promise.all([sdFixtureGraph('fp32', 'vae_decoder'), sdFixtureGraph('fp32', 'vae_encoder')]);
+    const session = await ModelSession.create(dec.model, { externalData: dec.externalData });
     await session.dispose();
     await Promise.all([encoder.dispose(), decoder.dispose()]);
     expect(await isLost(gpu.device)).toBe(false);
-    const again = await ModelSession.create(sdFixtureUrl('fp32', 'vae_encoder'));
-    const latents = (await again.run({ sample: image })).latent_sample;
+    const again = await ModelSession.create(enc.model, { externalData: enc.externalData });
+    const latents = (await again.run({ sample: image })).latent_parameters;
     const out = gpu.acquire(count * 4, STORAGE());
     await runChecked(gpu, 'after re-creation', (b) => encodeGuidance(b, { eps: latents.gpuBuffer, out, count, guidance: { kind: 'none' } }));
     expect(maxDiff(new Float32Array(await gpu.read(out, count * 4)), (await readFloat32(latents)).subarray(0, count))).toBe(0);

@@ -1,12 +1,23 @@
 // Test helpers: fixture files served by the dev server, and tiny contract models built in place.
+import { type GraphDtype, type GraphPart, buildFromFolder } from '../../models/build/official.ts';
 import { MANIFEST } from '../../models/manifest.ts';
+import { BuildSource, folderFiles } from '../diffusion/files.ts';
 import { type TinyType, tinyModel } from './tiny-model.ts';
 
-/** URL of a fixture session file of `sd-inpaint` (fp32 in the project folder, fp16 in jdp8's). */
-export function sdFixtureUrl(dtype: 'fp32' | 'fp16', session: 'unet' | 'vae_decoder' | 'vae_encoder' | 'text_encoder'): string {
-  const spec = MANIFEST['sd-inpaint'];
-  const variant = spec.variants[dtype]!;
-  return `/models/fixtures/${variant.id ?? spec.id}/${variant.files[session].path}`;
+/** The SD test model's folder (official diffusers layout) as the dev server serves it. */
+export const SD_FIXTURE_FOLDER = `/models/fixtures/${MANIFEST['sd-inpaint'].id}/`;
+
+export interface FixtureGraph {
+  model: Uint8Array;
+  /** ORT's `externalData`: the weight file by URL. */
+  externalData: { path: string; data: string }[];
+}
+
+/** A graph of the SD test model, built in the browser from its official-layout folder as the app builds it. */
+export async function sdFixtureGraph(dtype: GraphDtype, part: GraphPart): Promise<FixtureGraph> {
+  const source = new BuildSource(folderFiles(SD_FIXTURE_FOLDER));
+  const built = await buildFromFolder(source, part, dtype);
+  return { model: built.model, externalData: built.data.map((d) => ({ path: d.location, data: `${SD_FIXTURE_FOLDER}${d.path}` })) };
 }
 
 export async function fixtureBytes(url: string): Promise<Uint8Array> {
