@@ -281,8 +281,8 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
     sessions: {
       text_encoder: {
         ioVerified: true,
-        inputs: [T('input_ids', 'int64', ['batch_size', 'sequence_length'])],
-        outputs: [T('last_hidden_state', 'float', ['batch_size', 'sequence_length', cfg('hidden_size')]), T('pooler_output', 'float', ['batch_size', cfg('hidden_size')])],
+        inputs: [T('input_ids', 'int32', ['batch_size', cfg('max_position_embeddings')])],
+        outputs: [T('last_hidden_state', 'float', ['batch_size', cfg('max_position_embeddings'), cfg('hidden_size')]), T('pooler_output', 'float', ['batch_size', cfg('hidden_size')])],
       },
       unet: {
         ioVerified: true,

@@ -1,7 +1,7 @@
 // CLIP's text and vision towers as ONNX graphs, from transformers' config.json and tensor names
 // (`text_model.…`, `vision_model.…`, `visual_projection`), computing what openai/CLIP's model code
 // computes:
-// - text_encoder: input_ids int64 [B, S] → last_hidden_state [B, S, D] (after final_layer_norm; what
+// - text_encoder: input_ids int32 [B, 77] → last_hidden_state [B, 77, D] (after final_layer_norm; what
 //   SD conditions on) and pooler_output [B, D] (the first EOS token's state);
 // - clip_vision: pixel_values [B, 3, H, W] → last_hidden_state [B, 1 + P, D] (before post_layernorm),
 //   image_embeds [B, proj] (CLS) and projected_tokens [B, 1 + P, proj] = visual_projection(
@@ -61,25 +61,31 @@ function pick(g: Graph, states: string, onehot: string): string {
   return g.op('Squeeze', [g.op('MatMul', [g.op('Unsqueeze', [onehot, g.i64([1])]), states]), g.i64([1])]);
 }
 
+/**
+ * The text tower at its full context (`max_position_embeddings`: 77 for SD, which always feeds
+ * 77-id chunks), so the causal mask and the first-EOS selection are constants and float ops:
+ * nothing in the graph computes on shapes or int64 values, and every node runs on the GPU.
+ */
 export function buildClipText(ctx: Ctx, c: ClipTextConfig): void {
   const { g } = ctx;
-  const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
-  const seq = g.op('Gather', [g.op('Shape', [ids]), g.i64([1])]); // [1]
+  const S = c.positions;
+  const ids = g.input('input_ids', 'int32', ['batch_size', S]); // int32: WebGPU computes on int32, where an int64 Cast falls to the CPU
   const tokens = g.op('Gather', [ctx.params.get('text_model.embeddings.token_embedding.weight', [c.vocab, c.hidden], { scale: 1 }), ids]);
-  const table = ctx.params.get('text_model.embeddings.position_embedding.weight', [c.positions, c.hidden], { scale: 0.1 });
-  const positions = g.op('Slice', [table, g.i64([0]), seq, g.i64([0])]);
-  let x = g.op('Add', [tokens, positions]);
+  let x = g.op('Add', [tokens, ctx.params.get('text_model.embeddings.position_embedding.weight', [S, c.hidden], { scale: 0.1 })]);
   // Causal mask: key j > query i is masked ([S, S], broadcast over batch and heads).
-  const range = g.op('Range', [g.tensor('int64', [0], []), g.op('Squeeze', [seq, g.i64([0])]), g.tensor('int64', [1], [])]);
-  const future = g.op('Less', [g.op('Unsqueeze', [range, g.i64([1])]), g.op('Unsqueeze', [range, g.i64([0])])]);
-  const bias = g.op('Mul', [g.op('Cast', [future], { to: ONNX_TYPE[g.compute] }), g.scalar(g.compute === 'float16' ? -65504 : -1e9)]);
+  const masked = g.compute === 'float16' ? -65504 : -1e9;
+  const bias = g.tensor(g.compute, Float32Array.from({ length: S * S }, (_, k) => (k % S > Math.floor(k / S) ? masked : 0)), [S, S], 'causal_mask');
   x = encoder(ctx, x, c, 'text_model', bias);
   const hidden = layerNorm(ctx, x, c.hidden, 'text_model.final_layer_norm', c.eps);
   // transformers pools at the first EOS; configs from before it knew the EOS id (eos 2) at the highest id.
-  const marks = c.eosTokenId === 2 ? g.op('Cast', [ids], { to: ONNX_TYPE.float32 }) : g.op('Cast', [g.op('Equal', [ids, g.i64([c.eosTokenId])])], { to: ONNX_TYPE.float32 });
-  const at = g.op('ArgMax', [marks], { axis: 1, keepdims: 1 }); // [B, 1], the first maximum
-  const onehot = g.op('Cast', [g.op('Equal', [g.op('Unsqueeze', [range, g.i64([0])]), at])], { to: ONNX_TYPE[g.compute] });
-  g.output('last_hidden_state', g.compute, ['batch_size', 'sequence_length', c.hidden], hidden);
+  const f = g.op('Cast', [ids], { to: ONNX_TYPE.float32 });
+  const target = c.eosTokenId === 2 ? g.op('ReduceMax', [f], { axes: [1], keepdims: 1 }) : g.f32([c.eosTokenId]);
+  const marks = g.op('Sub', [g.f32([1]), g.op('Min', [g.op('Abs', [g.op('Sub', [f, target])]), g.f32([1])])]); // 1 where the id is the target (ids are whole numbers)
+  // Marks before each position (a strictly lower triangle): the first mark is the one with none before it.
+  const before = g.op('MatMul', [marks, g.f32(Float32Array.from({ length: S * S }, (_, k) => (Math.floor(k / S) < k % S ? 1 : 0)), [S, S])]);
+  const first = g.op('Mul', [marks, g.op('Sub', [g.f32([1]), g.op('Min', [before, g.f32([1])])])]);
+  const onehot = g.compute === 'float32' ? first : g.op('Cast', [first], { to: ONNX_TYPE[g.compute] });
+  g.output('last_hidden_state', g.compute, ['batch_size', S, c.hidden], hidden);
   g.output('pooler_output', g.compute, ['batch_size', c.hidden], pick(g, hidden, onehot));
 }
 

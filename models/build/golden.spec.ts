@@ -23,7 +23,7 @@ function feeds(c: GoldenCase, batch: number): Record<string, ort.Tensor> {
   return Object.fromEntries(
     Object.entries(c.inputs).map(([name, v]) => {
       if (typeof v === 'number') return [name, new ort.Tensor('float32', new Float32Array(batch).fill(v), [batch])];
-      if (name === 'input_ids') return [name, new ort.Tensor('int64', BigInt64Array.from(v.data, (x) => BigInt(x)), v.shape)];
+      if (name === 'input_ids') return [name, new ort.Tensor('int32', Int32Array.from(v.data), v.shape)];
       return [name, new ort.Tensor('float32', Float32Array.from(v.data), v.shape)];
     }),
   );

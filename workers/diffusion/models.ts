@@ -112,7 +112,9 @@ export class SdModels {
             needsF16: needsF16 && !override,
             // A test's override may name the VAE encoder's output latent_sample; checked in the constructor.
             expect: part === 'vae_encoder' ? { inputs: names.inputs } : names,
-            preferredLayout: part === 'unet' ? 'NCHW' : undefined,
+            // NCHW for every part: NHWC's Conv is wrong at 9 channels (the UNet) and its layout transform
+            // puts shape Gathers on the CPU (the VAE); models/build/placement.browser.spec.ts.
+            preferredLayout: override ? undefined : 'NCHW',
             externalData,
           });
         };
