@@ -3,6 +3,7 @@ import { LanguageWorker } from '../../../workers/language/client.ts';
 import type { EditPlan, Turn } from '../../../workers/language/types.ts';
 import { VisionWorker, type MaskResult } from '../../../workers/vision/client.ts';
 import type { ModelSourceConfig } from '../../../workers/vision/transformers-env.ts';
+import { readSavedTurns, type SavedTurn } from './saved-turns.ts';
 
 /** One exchange as the conversation shows it. All text is plain text: the UI renders it as text. */
 export interface AssistantTurn {
@@ -17,8 +18,6 @@ export interface AssistantTurn {
   error?: string;
 }
 
-/** A turn as saved with its project. */
-type SavedTurn = Omit<AssistantTurn, 'mask'>;
 
 /** Where the workers read models from and how they run; from the model profile. */
 export interface AssistantConfig {
@@ -118,7 +117,7 @@ export class Assistant {
    */
   async save(projectId: string): Promise<void> {
     const turns: SavedTurn[] = this.turns
-      .filter((t) => t.status === 'done' || t.status === 'failed' || t.status === 'cancelled')
+      .filter((t): t is AssistantTurn & { status: SavedTurn['status'] } => t.status === 'done' || t.status === 'failed' || t.status === 'cancelled')
       .map((t) => ({ id: t.id, instruction: t.instruction, reply: t.reply, plan: $state.snapshot(t.plan) as EditPlan | null, status: t.status, error: t.error }));
     try {
       await set(projectId, turns, this.#db);
@@ -129,13 +128,14 @@ export class Assistant {
 
   /** Shows the saved conversation of a project (empty for a new one). */
   async load(projectId: string | null): Promise<void> {
-    let saved: SavedTurn[] | undefined;
+    let saved: SavedTurn[];
     try {
-      saved = projectId ? await get<SavedTurn[]>(projectId, this.#db) : undefined;
+      // Checked as read: a damaged record shows as an empty (or shorter) conversation, never an error.
+      saved = projectId ? readSavedTurns(await get<unknown>(projectId, this.#db)) : [];
     } catch {
-      saved = undefined;
+      saved = [];
     }
-    this.turns = (saved ?? []).map((t) => ({ ...t, mask: null }));
+    this.turns = saved.map((t) => ({ ...t, mask: null }));
     this.#next = Math.max(1, ...this.turns.map((t) => t.id + 1));
   }
 

@@ -1,4 +1,5 @@
-import { Project, StorageFullError, type StorageInfo } from '../history/index.ts';
+import { HistoryReadError, Project, ProjectDamagedError, StorageFullError, StorageWriteError, type LoadReport, type StorageInfo } from '../history/index.ts';
+import { describeStep } from '../history/describe.ts';
 import { ImageInputError } from '../image/errors.ts';
 import { exportFileName, downloadBlob, type ExportType } from '../image/export.ts';
 import { ImageWorker, type Displayed, type EditOp } from '../image/image-worker.ts';
@@ -85,11 +86,19 @@ export class Editor {
     return this.#worker;
   }
 
-  /** Reopens the project that was open when the page was last closed. */
+  /**
+   * Reopens the project that was open when the page was last closed. A pointer to a project that is
+   * gone is dropped silently; a damaged project opens with what can be read, or is pointed out.
+   */
   async restore(): Promise<void> {
     await this.#task('Restoring your last project', async () => {
-      const id = await this.project.lastProjectId();
-      if (id) await this.project.load(id);
+      try {
+        this.#reportLoad(await this.project.restoreLast());
+      } catch (e) {
+        if (!(e instanceof ProjectDamagedError)) throw e;
+        const manage = this.onmanagestorage;
+        this.notices.error('Your last project could not be opened', e.message, manage ? [{ label: 'Recent projects', run: manage }] : []);
+      }
       await this.#sync(true);
     });
     void this.refreshStorage();
@@ -236,9 +245,38 @@ export class Editor {
 
   async loadProject(id: string): Promise<void> {
     await this.#task('Opening project', async () => {
-      await this.project.load(id);
+      this.#reportLoad(await this.project.load(id));
       await this.#sync(true);
     });
+  }
+
+  /** Keeps what can be read of a damaged project and removes the rest. */
+  async repairProject(id: string): Promise<void> {
+    await this.#task('Repairing project', async () => {
+      await this.project.repair(id);
+      await this.#sync(false);
+      this.notices.info('Project repaired', 'Its readable steps were kept; the unreadable ones were removed.');
+    });
+    void this.refreshStorage();
+  }
+
+  /** Says what an opened project had to leave out, with the repair offered. */
+  #reportLoad(report: LoadReport | null): void {
+    if (!report?.lost.length) return;
+    const id = this.project.id;
+    const [first, ...after] = report.lost;
+    const n = report.lost.length;
+    const kept = report.total - n;
+    const name = first.entry ? `“${describeStep(first.entry.op, first.entry.params)}”` : 'A step';
+    const why = first.problem.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase());
+    const rest = after.length === 0 ? '' : `, and the ${after.length === 1 ? 'step' : `${after.length} steps`} after it ${after.length === 1 ? 'depends' : 'depend'} on it`;
+    this.notices.show(
+      'warning',
+      'Part of this project could not be read',
+      `${n} of its ${report.total} steps ${n === 1 ? 'was' : 'were'} left out: ${name} cannot be read (${why})${rest}. ` +
+        `${kept === 1 ? 'The step' : `The ${kept} steps`} before opened as saved; Repair removes what cannot be read.`,
+      id ? [{ label: 'Repair', run: () => this.repairProject(id) }] : [],
+    );
   }
 
   async deleteProject(id: string): Promise<void> {
@@ -371,6 +409,10 @@ export class Editor {
         actions.push({ label: 'Open downscaled', run: () => this.openFile(file, { downscaleToCap: true }) });
       }
       this.notices.error(`Can't open ${e.fileName}`, e.message, actions);
+    } else if (e instanceof HistoryReadError || e instanceof StorageWriteError) {
+      // Written for the person; the browser's own error, if any, is the cause.
+      if (e.cause) console.warn(e.cause);
+      this.notices.error(`${label} failed`, e.message);
     } else if (e instanceof StorageFullError) {
       const manage = this.onmanagestorage;
       this.notices.error('Storage is full', e.message, manage ? [{ label: 'Manage projects', run: manage }] : []);

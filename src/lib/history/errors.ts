@@ -18,12 +18,69 @@ export function isQuotaError(error: unknown): boolean {
   return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
 }
 
-/** Runs a write and turns a quota failure into StorageFullError; other errors pass through. */
+/**
+ * Runs a write and turns a quota failure into StorageFullError, and any other refusal by the
+ * browser's storage (a DOMException: DataCloneError, UnknownError…) into StorageWriteError with a
+ * human message; other errors pass through.
+ */
 export async function guardQuota<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
     if (isQuotaError(error)) throw new StorageFullError({ cause: error });
+    if (error instanceof DOMException) throw new StorageWriteError({ cause: error });
     throw error;
+  }
+}
+
+/** A saved project, or part of one, could not be read; the message is written for the person. */
+export class HistoryReadError extends Error {
+  override name = 'HistoryReadError';
+}
+
+/** The project is not in storage any more (deleted, perhaps in another tab). */
+export class ProjectMissingError extends HistoryReadError {
+  override name = 'ProjectMissingError';
+  constructor(options?: { cause?: unknown }) {
+    super('This project is no longer in storage (it may have been deleted in another tab).', options);
+  }
+}
+
+/** Nothing of the project can be opened: its record, or its first step, cannot be read. */
+export class ProjectDamagedError extends HistoryReadError {
+  override name = 'ProjectDamagedError';
+  /** What is wrong, in words (from the validators). */
+  readonly problem: string;
+  constructor(problem: string) {
+    super(`This project cannot be opened: ${lowerFirst(problem)} Recent projects can repair or delete it.`);
+    this.problem = problem;
+  }
+}
+
+/** The browser failed to read storage itself (not a damaged record): its own error is the cause. */
+export class StorageReadError extends HistoryReadError {
+  override name = 'StorageReadError';
+  constructor(options?: { cause?: unknown }) {
+    super('The browser could not read your saved projects. Reload the page to try again; your other work is not affected.', options);
+  }
+}
+
+/** The browser refused a write for another reason than quota; nothing of it was saved. */
+export class StorageWriteError extends Error {
+  override readonly name = 'StorageWriteError';
+  constructor(options?: { cause?: unknown }) {
+    super('The browser could not save this change, so nothing of it was saved. Your current image is still here; try again.', options);
+  }
+}
+
+const lowerFirst = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
+
+/** Runs a read; a failure of the browser's storage (a DOMException) becomes StorageReadError, ours pass through. */
+export async function guardRead<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof HistoryReadError) throw error;
+    throw new StorageReadError({ cause: error });
   }
 }

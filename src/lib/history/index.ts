@@ -1,5 +1,13 @@
 export { Project, type ProjectOptions } from './project.svelte.ts';
 export { HistoryStore, DEFAULT_DB_NAME, DEFAULT_STORE_NAME } from './store.ts';
-export { StorageFullError, isQuotaError } from './errors.ts';
+export {
+  StorageFullError,
+  StorageWriteError,
+  StorageReadError,
+  HistoryReadError,
+  ProjectMissingError,
+  ProjectDamagedError,
+  isQuotaError,
+} from './errors.ts';
 export { storageEstimate, requestPersistence } from './storage.ts';
 export type * from './types.ts';

@@ -126,7 +126,7 @@ describe('Project history', () => {
 
   it('loading a project that is gone says so', async () => {
     const project = new Project({ store: storeOf(freshDb().connect()) });
-    await expect(project.load('nope')).rejects.toThrow(/not in storage/);
+    await expect(project.load('nope')).rejects.toThrow(/no longer in storage/);
   });
 
   it('storageEstimate returns numbers', async () => {

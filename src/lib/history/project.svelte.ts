@@ -1,12 +1,14 @@
-import { StorageFullError } from './errors.ts';
+import { ProjectDamagedError, ProjectMissingError, StorageFullError } from './errors.ts';
 import { HistoryStore } from './store.ts';
 import { requestPersistence, storageEstimate } from './storage.ts';
 import { append, canRedo, canUndo, moveTo } from './timeline.ts';
 import type {
   EntryInput,
   EntryMeta,
+  LoadReport,
   OpenInput,
   Params,
+  ProjectListing,
   ProjectRecord,
   ProjectSummary,
   StorageInfo,
@@ -44,6 +46,8 @@ export class Project {
 
   /** The project record as written, or as the next write will write it (after a refused cursor save); not reactive. */
   #record: ProjectRecord | null = null;
+  /** Steps the last load left out as unreadable: the next write of the record deletes their records. */
+  #lost: string[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   readonly #store: HistoryStore;
   readonly #now: () => number;
@@ -123,7 +127,8 @@ export class Project {
         width: entry.width,
         height: entry.height,
       };
-      await this.#store.append(updated, entry, input, dropped);
+      await this.#store.append(updated, entry, input, [...dropped, ...this.#lost]);
+      this.#lost = [];
       const thumbnails = { ...this.#thumbnails, [entry.id]: input.thumbnail };
       for (const id of dropped) delete thumbnails[id];
       this.#show(updated, [...this.#entries.slice(0, record.cursor + 1), entry], thumbnails, input.image);
@@ -144,21 +149,46 @@ export class Project {
     return this.#run(() => this.#moveTo(() => index));
   }
 
-  /** Opens a saved project exactly as it was left: its entries, cursor and current image. */
-  load(projectId: string): Promise<void> {
+  /**
+   * Opens a saved project as it was left: its entries, cursor and current image. Steps that cannot be
+   * read (and the ones after them) are left out and reported; the next write of the project removes
+   * their records. Throws ProjectMissingError / ProjectDamagedError when nothing of it can be opened.
+   */
+  load(projectId: string): Promise<LoadReport> {
+    return this.#run(() => this.#load(projectId));
+  }
+
+  /**
+   * Reopens the project that was open when the page was last closed. A pointer to a project that is
+   * gone is forgotten without a word (null); one to a project that cannot be opened is forgotten and
+   * the ProjectDamagedError thrown, so the page can point to Recent projects.
+   */
+  restoreLast(): Promise<LoadReport | null> {
     return this.#run(async () => {
-      const record = await this.#store.getProject(projectId);
-      if (!record) throw new Error(`Project ${projectId} is not in storage (it may have been deleted).`);
-      const cursor = Math.min(Math.max(record.cursor, 0), record.entryIds.length - 1);
-      const [entries, thumbnails] = await Promise.all([
-        this.#store.getEntries(record.id, record.entryIds),
-        this.#store.getThumbnails(record.id, record.entryIds),
-      ]);
-      const image = await this.#store.getImage(record.id, entries[cursor]);
-      await unlessFull(this.#store.setLastProjectId(record.id));
-      this.#show({ ...record, cursor }, entries, Object.fromEntries(thumbnails), image);
-      void requestPersistence();
+      const id = await this.#store.lastProjectId();
+      if (!id) {
+        // Clears a pointer that is not a project id (damaged) as well as none at all.
+        await unlessFull(this.#store.setLastProjectId(null)).catch(() => undefined);
+        return null;
+      }
+      try {
+        return await this.#load(id);
+      } catch (error) {
+        if (error instanceof ProjectMissingError || error instanceof ProjectDamagedError) await unlessFull(this.#store.setLastProjectId(null)).catch(() => undefined);
+        if (error instanceof ProjectMissingError) return null;
+        throw error;
+      }
     });
+  }
+
+  async #load(projectId: string): Promise<LoadReport> {
+    const { record, entries, thumbnails, lost, total } = await this.#store.readProject(projectId);
+    const image = await this.#store.getImage(record.id, entries[record.cursor]);
+    await unlessFull(this.#store.setLastProjectId(record.id));
+    this.#show(record, entries, Object.fromEntries(thumbnails), image);
+    this.#lost = lost.map((step) => step.id);
+    void requestPersistence();
+    return { lost, total };
   }
 
   /** Closes the project; it stays in storage, and a reload no longer reopens it. */
@@ -172,7 +202,8 @@ export class Project {
   rename(name: string): Promise<void> {
     return this.#run(async () => {
       const updated = { ...this.#requireOpen(), name, updatedAt: this.#now() };
-      await this.#store.saveProject(updated);
+      await this.#store.saveProject(updated, this.#lost);
+      this.#lost = [];
       this.#record = updated;
       this.#name = name;
     });
@@ -187,9 +218,25 @@ export class Project {
     return this.#run(() => this.#store.getMask(this.#requireOpen().id, entryId));
   }
 
-  /** Saved projects, most recently updated first. */
+  /** Saved projects that open, most recently updated first. */
   listProjects(): Promise<ProjectSummary[]> {
     return this.#run(() => this.#store.listProjects());
+  }
+
+  /** Saved projects that open, and apart from them those that cannot be read (to repair or delete). */
+  listing(): Promise<ProjectListing> {
+    return this.#run(() => this.#store.listing());
+  }
+
+  /**
+   * Keeps what can be read of a damaged project and removes the rest (see HistoryStore.repair).
+   * Repairing the open project reopens it as repaired.
+   */
+  repair(projectId: string): Promise<void> {
+    return this.#run(async () => {
+      await this.#store.repair(projectId, this.#now());
+      if (projectId === this.#id) await this.#load(projectId);
+    });
   }
 
   /** Deletes a project and all its blobs; deleting the open one closes it. */
@@ -218,7 +265,7 @@ export class Project {
     const image = await this.#store.getImage(record.id, entry);
     const updated = { ...record, cursor, updatedAt: this.#now(), width: entry.width, height: entry.height };
     // A full disk must not block undo: the entries are all saved, and the cursor goes with the next write.
-    await unlessFull(this.#store.saveProject(updated));
+    if (await unlessFull(this.#store.saveProject(updated, this.#lost))) this.#lost = [];
     this.#record = updated;
     this.#cursor = cursor;
     this.#image = image;
@@ -226,6 +273,7 @@ export class Project {
 
   #show(record: ProjectRecord, entries: EntryMeta[], thumbnails: Record<string, Blob>, image: Blob): void {
     this.#record = record;
+    this.#lost = [];
     this.#id = record.id;
     this.#name = record.name;
     this.#entries = entries;
@@ -236,6 +284,7 @@ export class Project {
 
   #clear(): void {
     this.#record = null;
+    this.#lost = [];
     this.#id = null;
     this.#name = '';
     this.#entries = [];
@@ -257,12 +306,14 @@ export class Project {
   }
 }
 
-/** For writes that only remember where the user is: losing one to a full disk loses no work. */
-async function unlessFull(write: Promise<void>): Promise<void> {
+/** For writes that only remember where the user is: losing one to a full disk loses no work. True when written. */
+async function unlessFull(write: Promise<void>): Promise<boolean> {
   try {
     await write;
+    return true;
   } catch (error) {
     if (!(error instanceof StorageFullError)) throw error;
+    return false;
   }
 }
 

@@ -76,6 +76,49 @@ export interface ProjectSummary {
   entryCount: number;
   /** Thumbnail of the current entry. */
   thumbnail: Blob | undefined;
+  /** Set when some of its steps cannot be read: it opens with the readable ones. */
+  damage?: ProjectDamage;
+}
+
+/** What is wrong with a project that still opens, for the recent-projects list. */
+export interface ProjectDamage {
+  /** Steps that open (the ones before the first unreadable step). */
+  readable: number;
+  /** Steps left out. */
+  lost: number;
+  /** Why the first left-out step cannot be read, in words. */
+  problem: string;
+}
+
+/** A project that cannot be opened as it is (its record, or its first step, cannot be read). */
+export interface UnreadableProject {
+  id: string;
+  /** The project's name when readable, else the opened file's name, else a placeholder. */
+  name: string;
+  /** What is wrong, in words. */
+  problem: string;
+  /** Steps a repair would keep; 0 when only deleting is possible. */
+  recoverable: number;
+}
+
+/** The recent-projects list: the projects that open, and apart from them those that cannot be read. */
+export interface ProjectListing {
+  projects: ProjectSummary[];
+  unreadable: UnreadableProject[];
+}
+
+/** What opening a project had to leave out (empty when everything was read). */
+export interface LoadReport {
+  lost: LostStep[];
+  /** Steps in the saved record, readable or not. */
+  total: number;
+}
+
+/** A step left out, for the message: its operation when known, and why. */
+export interface LostStep {
+  id: string;
+  entry?: EntryMeta;
+  problem: string;
 }
 
 export interface StorageInfo {
