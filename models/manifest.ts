@@ -316,9 +316,10 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
           vae_decoder: f('vae/diffusion_pytorch_model.fp16.safetensors', 167 * MB, false),
         },
       },
-      // GPUs without shader-f16: fp32 graphs over the fp32 files. The fp32 UNet's 3.44 GB cannot pass
-      // through onnxruntime-web's 4 GB wasm32 heap beside anything else, so the full-size model is
-      // refused on such devices before any download (capabilities.ts); the test models run this way.
+      // GPUs without shader-f16: fp32 graphs over the official fp32 files. Measured (npm run
+      // bench:build, SwiftShader): the full-size fp32 UNet over its 3.44 GB file opens in onnxruntime-web
+      // (every node on WebGPU); an fp32 graph over the fp16 file does not (std::bad_alloc: the cast
+      // copy and the file together pass the 4 GB wasm heap), so these devices download the fp32 files.
       fp32: {
         ioFloat: 'float32',
         files: {

@@ -41,7 +41,11 @@ const SOURCES: Record<GraphPart, PartSource> = {
   clip_vision: { dir: 'clip_vision', stem: 'model' },
 };
 
-/** The weight file names a part may have, the graph's own dtype first (no cast inside the graph). */
+/**
+ * The weight file names a part may have, the graph's own dtype first (no cast inside the graph).
+ * The other file is a fallback for small models only: at SD's full size an fp32 graph over the fp16
+ * file fails in onnxruntime-web (the fp32 copy made at load and the file pass the 4 GB wasm heap).
+ */
 export function weightFiles(part: GraphPart, dtype: GraphDtype): string[] {
   const { dir, stem } = SOURCES[part];
   const names = [`${stem}.fp16.safetensors`, `${stem}.safetensors`];
