@@ -52,6 +52,9 @@ export function weightFiles(part: GraphPart, dtype: GraphDtype): string[] {
   return (dtype === 'fp16' ? names : names.reverse()).map((n) => `${dir}/${n}`);
 }
 
+/** fp16 files above this are not cast to fp32 in a graph (measured: SD's 1.72 GB UNet fails to load that way). */
+export const CAST_LIMIT = 1e9;
+
 export class BuildError extends Error {
   override name = 'BuildError';
 }
@@ -119,6 +122,11 @@ export async function buildFromFolder(reader: FolderReader, part: GraphPart, dty
   const { dir } = SOURCES[part];
   const config = await json(reader, `${dir}/config.json`);
   const weights = await findWeights(reader, part, dtype);
+  if (dtype === 'fp32' && weights.path.endsWith('.fp16.safetensors') && weights.size > CAST_LIMIT) {
+    throw new BuildError(
+      `${reader.where}: ${part} needs its fp32 weights (${weightFiles(part, 'fp32')[0]}) on this device; an fp32 graph over the ${(weights.size / 1e9).toFixed(2)} GB fp16 file does not fit the browser's 4 GB model memory`,
+    );
+  }
   const location = weights.path.split('/').pop()!;
   const compute: FloatType = dtype === 'fp16' ? 'float16' : 'float32';
   const g = new Graph(part, { weights: NO_RANDOM, format: dtype, compute, doc: `${part} built by instruct-edit from ${reader.where}/${weights.path}` });
