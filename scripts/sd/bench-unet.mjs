@@ -4,10 +4,12 @@
 //                                  [--runs 1] [--layout NHWC|NCHW] [--parts unet,vae_decoder] [--full]
 // --full is SD1.5 itself: width 320, VAE 128, fp16, 512² (a machine with a real GPU and shader-f16).
 // The default (width 16, 64², fp32, one timed run) takes minutes on SwiftShader, which only checks
-// that the graphs run. Models are generated into a temp dir, served by Vite under /sd-bench/, and
-// deleted afterwards. Extra Chromium flags (e.g. for a GPU through Vulkan): BENCH_CHROMIUM_ARGS.
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// that the graphs run. The UNet is written in the official diffusers layout (unet/config.json +
+// safetensors, random weights) and the page builds its graph with models/build, as the app does;
+// the VAE decoder is a random-weight graph from scripts/sd. Files go to models/fixtures/bench-unet/
+// (served at /models/… with Range support) and are deleted afterwards. Extra Chromium flags (e.g. for
+// a GPU through Vulkan): BENCH_CHROMIUM_ARGS.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -24,7 +26,7 @@ const dtype = flag('--dtype', full ? 'fp16' : 'fp32');
 const res = flag('--res', full ? '512' : '64');
 const parts = flag('--parts', 'unet,vae_decoder');
 const runs = flag('--runs', full ? '5' : '1');
-const layout = flag('--layout', 'NHWC');
+const layout = flag('--layout', 'NCHW'); // NHWC's Conv is wrong at the UNet's 9 input channels (ORT 1.31-dev)
 
 const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
 if (!executablePath) {
@@ -38,7 +40,9 @@ const options = gen.parseArgs(genArgs);
 console.log('FLOPs count a multiply-add as 2 (convolutions, linear layers, attention products).');
 for (const line of gen.summary(options)) console.log(line);
 
-const dir = mkdtempSync(join(tmpdir(), 'sd-bench-'));
+const dir = fileURLToPath(new URL('../../models/fixtures/bench-unet/', import.meta.url));
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
 let failed = false;
 let server;
 let browser;
@@ -53,30 +57,18 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 try {
   const t0 = performance.now();
-  for (const m of gen.generate({ ...options, out: dir })) console.log(`generated ${basename(m.path)} (${(m.modelBytes / 1e3).toFixed(0)} kB) + ${m.dataFile} (${(m.dataBytes / 1e6).toFixed(1)} MB)`);
+  if (options.parts.includes('unet')) {
+    const { module: official } = await runnerImport(fileURLToPath(new URL('./official-folder.ts', import.meta.url)));
+    const w = official.writeOfficialUnet(dir, gen.configs(options).unet, dtype);
+    console.log(`generated ${w.path.split('/').slice(-2).join('/')} (${(w.bytes / 1e6).toFixed(1)} MB, official layout)`);
+  }
+  const others = options.parts.filter((p) => p !== 'unet');
+  for (const m of gen.generate({ ...options, parts: others, out: dir })) console.log(`generated ${basename(m.path)} (${(m.modelBytes / 1e3).toFixed(0)} kB) + ${m.dataFile} (${(m.dataBytes / 1e6).toFixed(1)} MB)`);
   console.log(`generated in ${((performance.now() - t0) / 1000).toFixed(1)} s (random weights: time and memory hold, image quality does not)`);
 
-  // Vite serves the bench page; this middleware serves the generated files (by base name only).
-  const serveModels = {
-    name: 'sd-bench-models',
-    configureServer(s) {
-      s.middlewares.use('/sd-bench/', (req, resp) => {
-        const file = join(dir, basename(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-        if (!existsSync(file)) {
-          resp.statusCode = 404;
-          resp.end();
-          return;
-        }
-        resp.setHeader('Content-Length', statSync(file).size);
-        resp.setHeader('Content-Type', 'application/octet-stream');
-        createReadStream(file).pipe(resp);
-      });
-    },
-  };
   // No HMR: a dependency re-optimisation or someone's edit must not reload the page mid-run.
   server = await createServer({
     configFile: 'vite.config.ts',
-    plugins: [serveModels],
     server: { port: 0, host: '127.0.0.1', hmr: false },
     optimizeDeps: { entries: ['bench/unet.html'] },
     logLevel: 'error',
@@ -98,7 +90,7 @@ try {
   });
   await page.exposeFunction('__benchReport', (line) => console.log(line));
   const done = new Promise((resolve, reject) => page.exposeFunction('__benchDone', (error) => (error ? reject(new Error(error)) : resolve())));
-  const query = new URLSearchParams({ width, vaeWidth: String(options.vaeWidth), dtype, res, runs, layout, parts, models: '/sd-bench/' });
+  const query = new URLSearchParams({ width, vaeWidth: String(options.vaeWidth), dtype, res, runs, layout, parts, models: '/models/fixtures/bench-unet/' });
   await page.goto(`${server.resolvedUrls.local[0]}bench/unet.html?${query}`);
   await Promise.race([done, new Promise((_, r) => setTimeout(() => r(new Error('benchmark timed out after 30 min')), 30 * 60_000))]);
 } catch (e) {
