@@ -25,7 +25,7 @@ async function projects(page: Page): Promise<Record<string, { id: string; entryI
 }
 
 /** Puts (value given) or deletes (value undefined) records under the app's own keys, as a damaged store would hold them. */
-async function damage(page: Page, changes: { key: IDBValidKey; value?: unknown }[]): Promise<void> {
+async function damage(page: Page, changes: { key: string[]; value?: unknown }[]): Promise<void> {
   await page.evaluate(async (changes) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('instruct-edit');
