@@ -10,7 +10,7 @@
 // (served at /models/… with Range support) and are deleted afterwards. Extra Chromium flags (e.g. for
 // a GPU through Vulkan): BENCH_CHROMIUM_ARGS.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer, runnerImport } from 'vite';
