@@ -5,6 +5,7 @@
  * client turns them back into DiffusionError.
  */
 import * as Comlink from 'comlink';
+import { exposeWatched } from './bridge/endpoint.ts';
 import { DiffusionEngine, type EngineConfig, type EngineStatus } from './diffusion/engine.ts';
 import { DiffusionError, messageOf } from './diffusion/errors.ts';
 import type { DiffusionEvent, EditResult, GenerateRequest, ImageInput, InpaintRequest, OutpaintRequest } from './diffusion/types.ts';
@@ -71,4 +72,4 @@ const api = {
 
 export type DiffusionWorkerApi = typeof api;
 
-Comlink.expose(api);
+exposeWatched(api);

@@ -3,6 +3,7 @@
  * through postMessage); the worker closes every input once it has drawn it. Client: src/lib/image/image-worker.ts.
  */
 import * as Comlink from 'comlink';
+import { exposeWatched } from './bridge/endpoint.ts';
 import { crop, downscale, encode, flip, rotate, thumbnail, type CropRect, type EncodeType, type FlipAxis, type RotateDirection } from '../src/lib/image/ops.ts';
 import { WorkingImage, type Displayed, type EditOp, type OpenResult } from '../src/lib/image/working-image.ts';
 import type { DecodeOptions } from '../src/lib/image/decode.ts';
@@ -60,4 +61,4 @@ const api = {
 
 export type ImageWorkerApi = typeof api;
 
-Comlink.expose(api);
+exposeWatched(api);

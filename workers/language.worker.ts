@@ -3,7 +3,7 @@
  * Stream callbacks arrive as Comlink.proxy functions (top-level arguments: comlink only proxies those);
  * bitmaps arrive transferred and are closed here once read.
  */
-import * as Comlink from 'comlink';
+import { exposeWatched } from './bridge/endpoint.ts';
 import { type DescribeResult, type PlanResult, Planner, type PlannerOptions, type StreamCallback } from './language/planner.ts';
 import type { Turn } from './language/types.ts';
 import type { SourceImage } from './vision/source-image.ts';
@@ -51,4 +51,4 @@ const api = {
 export type LanguageWorkerApi = typeof api;
 
 void configureTransformers();
-Comlink.expose(api);
+exposeWatched(api);

@@ -4,6 +4,7 @@
  * (features, masks) leave transferred.
  */
 import * as Comlink from 'comlink';
+import { exposeWatched } from './bridge/endpoint.ts';
 import { type Features, type MaskMethod, type MaskPlan, type MaskResult, Vision, type VisionOptions } from './vision/engine.ts';
 import type { SourceImage } from './vision/source-image.ts';
 import { configureTransformers, type ModelSourceConfig } from './vision/transformers-env.ts';
@@ -50,4 +51,4 @@ const api = {
 export type VisionWorkerApi = typeof api;
 
 void configureTransformers();
-Comlink.expose(api);
+exposeWatched(api);

@@ -1,9 +1,11 @@
 /**
- * The one owner of the diffusion worker: starts it on first use, terminates it on dispose. An
+ * The one owner of the diffusion worker: starts it on first use (and again after it died, see
+ * workers/bridge/watchdog.ts), terminates it on dispose. An
  * AbortSignal cancels through the worker's cancel(id); events come through a proxied callback;
  * bitmaps are cloned and the clone transferred, so the caller's stays usable.
  */
 import * as Comlink from 'comlink';
+import { Watchdog, WorkerDiedError } from '../bridge/watchdog.ts';
 import type { DiffusionWorkerApi, SerialisedError } from '../diffusion.worker.ts';
 import type { EngineConfig, EngineStatus } from './engine.ts';
 import { DiffusionError } from './errors.ts';
@@ -35,35 +37,53 @@ async function transferable(image: ImageInput): Promise<ImageInput> {
   return image;
 }
 
+/**
+ * How long a busy diffusion worker may leave the heartbeat unanswered: building the graphs and
+ * creating the UNet's session (gigabytes of weights) can block its event loop for minutes on a slow
+ * machine. Step events count as signs of life.
+ */
+const STALL_MS = 10 * 60_000;
+/** After a cancel, how long the running edit gets to stop by itself (it stops within one denoising step). */
+const CANCEL_GRACE_MS = 30_000;
+
 export class DiffusionWorker {
-  #worker: Worker | null = null;
-  #api: Comlink.Remote<DiffusionWorkerApi> | null = null;
-  #configured: Promise<void> | null = null;
+  readonly #dog: Watchdog<DiffusionWorkerApi>;
 
-  constructor(
-    private readonly config: EngineConfig = {},
-    private readonly create: () => Worker = startDiffusionWorker,
-  ) {}
-
-  async #remote(): Promise<Comlink.Remote<DiffusionWorkerApi>> {
-    if (!this.#api) {
-      this.#worker = this.create();
-      this.#api = Comlink.wrap<DiffusionWorkerApi>(this.#worker);
-      this.#configured = this.#api.configure(this.config);
-    }
-    await this.#configured;
-    return this.#api;
+  constructor(config: EngineConfig = {}, create: () => Worker = startDiffusionWorker) {
+    this.#dog = new Watchdog<DiffusionWorkerApi>({
+      name: 'diffusion',
+      label: 'image generator',
+      create,
+      setup: (api) => api.configure(config),
+      stallMs: STALL_MS,
+    });
   }
 
   async #call<R extends { id?: string }>(request: R, options: CallOptions, run: (api: Comlink.Remote<DiffusionWorkerApi>, r: R, events?: (e: DiffusionEvent) => void) => Promise<EditResult>): Promise<EditResult> {
     options.signal?.throwIfAborted();
-    const api = await this.#remote();
     const r = { ...request, id: request.id ?? crypto.randomUUID() };
-    const onAbort = () => void api.cancel(r.id);
+    const dog = this.#dog;
+    // A cancel reaches the worker at once; one that is not heeded in time (a hung or dead worker) restarts it.
+    const onAbort = () => {
+      void dog
+        .peek()
+        ?.cancel(r.id)
+        .catch(() => {});
+      void dog.settled(CANCEL_GRACE_MS).then((done) => {
+        if (!done) dog.stop();
+      });
+    };
+    const onEvent = options.onEvent;
+    const events = Comlink.proxy((e: DiffusionEvent) => {
+      dog.beat();
+      onEvent?.(e);
+    });
     options.signal?.addEventListener('abort', onAbort);
     try {
-      return await run(api, r, options.onEvent ? Comlink.proxy(options.onEvent) : undefined);
+      return await dog.call((api) => run(api, r, events));
     } catch (e) {
+      // A cancel that had to restart the worker is still a cancel.
+      if (options.signal?.aborted && e instanceof WorkerDiedError && e.reason === 'stopped') throw new DOMException('The edit was cancelled.', 'AbortError');
       throw revive(e);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -84,30 +104,27 @@ export class DiffusionWorker {
     return this.#call(request, options, (api, r, ev) => api.generate(r, ev));
   }
 
-  async cancel(id?: string): Promise<number> {
-    return (await this.#remote()).cancel(id);
+  cancel(id?: string): Promise<number> {
+    return this.#dog.call((api) => api.cancel(id));
   }
 
   async load(): Promise<void> {
-    await (await this.#remote()).load().catch((e: unknown) => Promise.reject(revive(e)));
+    await this.#dog.call((api) => api.load()).catch((e: unknown) => Promise.reject(revive(e)));
   }
 
-  async status(): Promise<EngineStatus> {
-    return (await this.#remote()).status();
+  status(): Promise<EngineStatus> {
+    return this.#dog.call((api) => api.status());
   }
 
   async release(): Promise<void> {
-    await this.#api?.release();
+    if (this.#dog.peek()) await this.#dog.call((api) => api.release());
   }
 
-  async loseDevice(): Promise<void> {
-    await (await this.#remote()).loseDevice();
+  loseDevice(): Promise<void> {
+    return this.#dog.call((api) => api.loseDevice());
   }
 
   dispose(): void {
-    this.#api?.[Comlink.releaseProxy]();
-    this.#worker?.terminate();
-    this.#api = null;
-    this.#worker = null;
+    this.#dog.dispose();
   }
 }

@@ -1,8 +1,10 @@
 /**
- * The one owner of the vision worker: starts it on first use, terminates it on dispose. Bitmaps are
+ * The one owner of the vision worker: starts it on first use (and again after it died, see
+ * workers/bridge/watchdog.ts), terminates it on dispose. Bitmaps are
  * cloned and the clone transferred, so the caller's stays usable.
  */
 import * as Comlink from 'comlink';
+import { Watchdog } from '../bridge/watchdog.ts';
 import type { VisionWorkerApi, VisionWorkerConfig } from '../vision.worker.ts';
 import type { Features, MaskMethod, MaskPlan, MaskResult } from './engine.ts';
 import type { SourceImage } from './source-image.ts';
@@ -21,58 +23,65 @@ async function transferable(image: SourceImage): Promise<SourceImage> {
   return image;
 }
 
+/** A model session being created can block the vision worker's event loop for many seconds. */
+const STALL_MS = 5 * 60_000;
+/** After Stop, how long a running call gets to finish (the vision models have no cancel of their own). */
+const STOP_GRACE_MS = 2000;
+
 export class VisionWorker {
-  #worker: Worker | null = null;
-  #api: Comlink.Remote<VisionWorkerApi> | null = null;
+  readonly #dog: Watchdog<VisionWorkerApi>;
 
-  constructor(
-    private readonly config: VisionWorkerConfig = {},
-    private readonly create: () => Worker = startVisionWorker,
-  ) {}
-
-  async #remote(): Promise<Comlink.Remote<VisionWorkerApi>> {
-    if (!this.#api) {
-      this.#worker = this.create();
-      this.#api = Comlink.wrap<VisionWorkerApi>(this.#worker);
-      await this.#api.configure(this.config);
-    }
-    return this.#api;
+  constructor(config: VisionWorkerConfig = {}, create: () => Worker = startVisionWorker) {
+    this.#dog = new Watchdog<VisionWorkerApi>({
+      name: 'vision',
+      label: 'region finder',
+      create,
+      setup: (api) => api.configure(config),
+      stallMs: STALL_MS,
+    });
   }
 
-  async device(): Promise<'webgpu' | 'wasm'> {
-    return (await this.#remote()).device();
+  device(): Promise<'webgpu' | 'wasm'> {
+    return this.#dog.call((api) => api.device());
   }
 
-  async defaultMethod(): Promise<MaskMethod> {
-    return (await this.#remote()).defaultMethod();
+  defaultMethod(): Promise<MaskMethod> {
+    return this.#dog.call((api) => api.defaultMethod());
   }
 
   async features(image: SourceImage, instruction: string): Promise<Features> {
-    return (await this.#remote()).features(await transferable(image), instruction);
+    const sent = await transferable(image);
+    return this.#dog.call((api) => api.features(sent, instruction));
   }
 
-  async embedText(texts: string[]): Promise<Float32Array[]> {
-    return (await this.#remote()).embedText(texts);
+  embedText(texts: string[]): Promise<Float32Array[]> {
+    return this.#dog.call((api) => api.embedText(texts));
   }
 
   async mask(image: SourceImage, plan: MaskPlan, method?: MaskMethod): Promise<MaskResult> {
     const p: MaskPlan = { kind: plan.kind, instruction: plan.instruction, target: plan.target, outpaint: plan.outpaint };
-    return (await this.#remote()).mask(await transferable(image), p, method);
+    const sent = await transferable(image);
+    return this.#dog.call((api) => api.mask(sent, p, method));
   }
 
   /** Resident models and where they run (false: not loaded). */
-  async loaded(): Promise<Record<string, false | 'webgpu' | 'wasm'>> {
-    return (await this.#remote()).loaded();
+  loaded(): Promise<Record<string, false | 'webgpu' | 'wasm'>> {
+    return this.#dog.call((api) => api.loaded());
   }
 
   async release(): Promise<void> {
-    await this.#api?.release();
+    if (this.#dog.peek()) await this.#dog.call((api) => api.release());
+  }
+
+  /**
+   * Abandons the running call: it gets a moment to finish, then the worker is restarted and the call
+   * rejects with WorkerDiedError (reason 'stopped'); the next call starts afresh.
+   */
+  async stop(): Promise<void> {
+    if (this.#dog.busy && !(await this.#dog.settled(STOP_GRACE_MS))) this.#dog.stop();
   }
 
   dispose(): void {
-    this.#api?.[Comlink.releaseProxy]();
-    this.#worker?.terminate();
-    this.#api = null;
-    this.#worker = null;
+    this.#dog.dispose();
   }
 }

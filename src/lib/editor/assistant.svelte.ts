@@ -3,6 +3,7 @@ import { LanguageWorker } from '../../../workers/language/client.ts';
 import type { EditPlan, Turn } from '../../../workers/language/types.ts';
 import { VisionWorker, type MaskResult } from '../../../workers/vision/client.ts';
 import type { ModelSourceConfig } from '../../../workers/vision/transformers-env.ts';
+import { WorkerDiedError } from '../../../workers/bridge/watchdog.ts';
 import { readSavedTurns, type SavedTurn } from './saved-turns.ts';
 
 /** One exchange as the conversation shows it. All text is plain text: the UI renders it as text. */
@@ -85,15 +86,22 @@ export class Assistant {
       }
       turn.status = 'done';
     } catch (e) {
-      turn.status = 'failed';
-      turn.error = e instanceof Error ? e.message : String(e);
+      if (e instanceof WorkerDiedError && e.reason === 'stopped') turn.status = 'cancelled';
+      else {
+        turn.status = 'failed';
+        // WorkerDiedError's message is written for the person ("… stopped unexpectedly. It restarts with the next request.").
+        turn.error = e instanceof Error ? e.message : String(e);
+      }
     }
     return turn;
   }
 
-  /** Stops a generation in progress after its current token. */
+  /**
+   * Stops the running turn: the plan after its current token, or the region search. A worker that does
+   * not stop within a few seconds is restarted, so Stop always ends the turn.
+   */
   async cancel(): Promise<void> {
-    await this.#language?.cancel();
+    await Promise.all([this.#language?.cancel(), this.#vision?.stop()]);
   }
 
   /** Frees the VLM's GPU memory before a diffusion run; it reloads for the next turn. */

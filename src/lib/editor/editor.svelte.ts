@@ -5,6 +5,7 @@ import { exportFileName, downloadBlob, type ExportType } from '../image/export.t
 import { ImageWorker, type Displayed, type EditOp } from '../image/image-worker.ts';
 import { NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/adjust-params.ts';
 import { DiffusionError, type Extend } from '../../../workers/diffusion/client.ts';
+import { WorkerDiedError } from '../../../workers/bridge/watchdog.ts';
 import { Notices } from '../ui/notices.svelte.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
@@ -13,6 +14,8 @@ import { AiEdits, type EditorCore } from './ai-edits.svelte.ts';
 export type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
 export type { RegionEdit } from './ai-edits.svelte.ts';
 import type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
+
+const RELOAD_LABEL = 'Reloading your image';
 
 /**
  * The editor without models: one open project, the bitmap on screen, hand edits and export.
@@ -383,7 +386,7 @@ export class Editor {
       this.notices.info(`Still ${this.busy.toLowerCase()}…`, 'Try again when it has finished.');
       return;
     }
-    if (this.ai.waiting && label !== 'Keeping the result') {
+    if (this.ai.waiting && label !== 'Keeping the result' && label !== RELOAD_LABEL) {
       this.notices.info('Keep or discard the generated result first', 'Keep (Enter) adds it to the history; Discard (Esc) leaves the image as it was.');
       return;
     }
@@ -395,10 +398,36 @@ export class Editor {
     } finally {
       this.busy = null;
     }
+    if (this.#imageLost) await this.#reloadImage();
+  }
+
+  /** Set when the image worker was restarted: its working image must come back from the project's history. */
+  #imageLost = false;
+
+  /**
+   * Gives a restarted image worker the current image again, read from the project (IndexedDB); the
+   * screen keeps showing it meanwhile. Runs as its own task once the failed one has ended.
+   */
+  async #reloadImage(): Promise<void> {
+    if (!this.#imageLost || this.busy) return;
+    this.#imageLost = false;
+    this.#shown = null;
+    await this.#task(RELOAD_LABEL, () => this.#sync(false));
   }
 
   #report(e: unknown, label: string): void {
-    if (e instanceof Error && e.name === 'AbortError') {
+    if (e instanceof WorkerDiedError) {
+      if (e.worker !== 'image' || !this.project.image) {
+        this.notices.error(`${label} failed`, e.message);
+      } else if (label === RELOAD_LABEL) {
+        this.notices.error('Your image could not be reloaded', `${e.message} Nothing saved was lost: open the project again from Recent projects.`);
+      } else {
+        this.notices.error(`${label} failed`, `${e.message} Nothing saved was lost: your image is reloaded from its history.`);
+        this.#imageLost = true;
+        // Outside a task (an adjustment preview, an instruction) nothing else will start the reload.
+        if (!this.busy) void this.#reloadImage();
+      }
+    } else if (e instanceof Error && e.name === 'AbortError') {
       this.notices.info(`${label} stopped`, 'Nothing was changed.');
     } else if (e instanceof DiffusionError) {
       this.notices.error(`${label} failed`, e.message);

@@ -1,11 +1,12 @@
 /**
- * The one owner of the image worker: starts it on first use, terminates it on dispose. Bitmaps cross
+ * The one owner of the image worker: starts it on first use (and again after it died), terminates it on dispose. Bitmaps cross
  * by transfer. By default the caller's bitmap stays usable (a clone is transferred: createImageBitmap on
  * a bitmap shares its pixels rather than copying them into a message); pass `{ consume: true }` to hand
  * the bitmap itself over, after which it is detached (width 0).
  */
 import * as Comlink from 'comlink';
 import type { ImageWorkerApi } from '../../../workers/image.worker.ts';
+import { Watchdog } from '../../../workers/bridge/watchdog.ts';
 import type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
 
 import type { DecodeOptions } from './decode.ts';
@@ -31,19 +32,37 @@ function startImageWorker(): Worker {
   return new Worker(new URL('../../../workers/image.worker.ts', import.meta.url), { type: 'module', name: 'image' });
 }
 
+/**
+ * Bounds for the image worker's calls. Every call is bounded (an image operation that takes minutes
+ * has hung: a GPU readback that never returns, say); opening, encoding and adopting a 64-MP image on a
+ * slow machine take longest. The event loop is never blocked for long (decoding and encoding are
+ * asynchronous), so a short heartbeat limit finds a hung worker well before those.
+ */
+const QUICK_MS = 60_000;
+const SLOW_MS = 180_000;
+const STALL_MS = 30_000;
+
+/**
+ * Starts the image worker on first use and restarts it after it dies (see workers/bridge/watchdog.ts):
+ * a call on a worker that dies, hangs or passes its time limit rejects with WorkerDiedError, and the
+ * next call gets a fresh worker — which holds no working image until `showImage` or `openImage` gives
+ * it one (the editor does that from the project's history).
+ */
 export class ImageWorker {
-  readonly #create: () => Worker;
-  #worker: Worker | null = null;
-  #api: Comlink.Remote<ImageWorkerApi> | null = null;
-  #pending = new Set<(reason: Error) => void>();
-  #disposed = false;
+  readonly #dog: Watchdog<ImageWorkerApi>;
 
   constructor(create: () => Worker = startImageWorker) {
-    this.#create = create;
+    this.#dog = new Watchdog<ImageWorkerApi>({
+      name: 'image',
+      label: 'image processor',
+      create,
+      stallMs: STALL_MS,
+      disposedError: () => new ImageWorkerDisposedError(),
+    });
   }
 
   get disposed(): boolean {
-    return this.#disposed;
+    return this.#dog.disposed;
   }
 
   rotate(bitmap: ImageBitmap, direction: RotateDirection, options?: BitmapInputOptions): Promise<ImageBitmap> {
@@ -63,19 +82,19 @@ export class ImageWorker {
   /** Decodes a file into the worker's working image; throws ImageInputError for bad input. */
   async openImage(file: Blob, options: DecodeOptions = {}): Promise<Opened> {
     // Comlink types a union result as a union of promises; it is one promise of the union.
-    const result = await this.#plain<OpenResult>((api) => api.openImage(file, options) as Promise<OpenResult>);
+    const result = await this.#plain<OpenResult>((api) => api.openImage(file, options) as Promise<OpenResult>, SLOW_MS);
     if (!result.ok) throw reviveInputError(result.error);
     return result.value;
   }
 
   /** Makes a stored image the working image and returns display copies of it. */
   showImage(blob: Blob): Promise<Displayed> {
-    return this.#plain((api) => api.showImage(blob));
+    return this.#plain((api) => api.showImage(blob), SLOW_MS);
   }
 
   /** A hand edit on the working image; returns the result for display and for history. */
   applyEdit(edit: EditOp): Promise<Applied> {
-    return this.#plain((api) => api.applyEdit(edit));
+    return this.#plain((api) => api.applyEdit(edit), SLOW_MS);
   }
 
   /** The working image with adjustments, at display size, computed on the GPU (the working image is unchanged). */
@@ -95,7 +114,7 @@ export class ImageWorker {
 
   /** Makes generated pixels the working image (transferred in); returns display copies and history blobs. */
   adopt(rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }): Promise<Applied> {
-    return this.#plain((api) => api.adopt(Comlink.transfer(rgba, [rgba.data.buffer])));
+    return this.#plain((api) => api.adopt(Comlink.transfer(rgba, [rgba.data.buffer])), SLOW_MS);
   }
 
   /** A reduced copy of the working image (longest side ≤ maxSide) for the models that read it. */
@@ -105,7 +124,7 @@ export class ImageWorker {
 
   /** The working image as a file, at full resolution. */
   encodeImage(type: EncodeType, quality?: number): Promise<Blob> {
-    return this.#plain((api) => api.encodeImage(type, quality));
+    return this.#plain((api) => api.encodeImage(type, quality), SLOW_MS);
   }
 
   /** A display copy whose longest side is at most `maxSide` (the viewport draws it when zoomed out). */
@@ -115,7 +134,7 @@ export class ImageWorker {
 
   /** PNG, JPEG or WebP at the bitmap's size; quality 0–1 for the lossy types (default 0.92). */
   encode(bitmap: ImageBitmap, type: EncodeType, quality?: number, options?: BitmapInputOptions): Promise<Blob> {
-    return this.#call(bitmap, options, (api, b) => api.encode(b, type, quality));
+    return this.#call(bitmap, options, (api, b) => api.encode(b, type, quality), SLOW_MS);
   }
 
   /** WebP (JPEG where WebP cannot be written) with the longest side at most `maxSide`. */
@@ -125,55 +144,26 @@ export class ImageWorker {
 
   /** Terminates the worker; operations still running reject with ImageWorkerDisposedError. */
   dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#api = null;
-    const error = new ImageWorkerDisposedError();
-    for (const reject of this.#pending) reject(error);
-    this.#pending.clear();
-  }
-
-  #start(): Comlink.Remote<ImageWorkerApi> {
-    if (this.#disposed) throw new ImageWorkerDisposedError();
-    if (!this.#api) {
-      const worker = this.#create();
-      // A worker that fails to load or crashes would leave calls waiting forever.
-      worker.addEventListener('error', (event) => {
-        const error = new Error(`The image worker failed: ${event.message || 'it could not be started'}.`);
-        for (const reject of this.#pending) reject(error);
-        this.#pending.clear();
-      });
-      this.#worker = worker;
-      this.#api = Comlink.wrap<ImageWorkerApi>(worker);
-    }
-    return this.#api;
+    this.#dog.dispose();
   }
 
   /** A call that sends no bitmap. */
-  #plain<T>(run: (api: Comlink.Remote<ImageWorkerApi>) => Promise<T>): Promise<T> {
-    const api = this.#start();
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.add(reject);
-      run(api)
-        .then(resolve, reject)
-        .finally(() => this.#pending.delete(reject));
-    });
+  #plain<T>(run: (api: Comlink.Remote<ImageWorkerApi>) => Promise<T>, timeoutMs = QUICK_MS): Promise<T> {
+    return this.#dog.call(run, { timeoutMs });
   }
 
-  async #call<T>(bitmap: ImageBitmap, options: BitmapInputOptions | undefined, run: (api: Comlink.Remote<ImageWorkerApi>, b: ImageBitmap) => Promise<T>): Promise<T> {
-    const api = this.#start();
+  async #call<T>(
+    bitmap: ImageBitmap,
+    options: BitmapInputOptions | undefined,
+    run: (api: Comlink.Remote<ImageWorkerApi>, b: ImageBitmap) => Promise<T>,
+    timeoutMs = QUICK_MS,
+  ): Promise<T> {
+    if (this.#dog.disposed) throw new ImageWorkerDisposedError();
     const sent = options?.consume ? bitmap : await createImageBitmap(bitmap);
-    if (this.#disposed) {
+    if (this.#dog.disposed) {
       if (sent !== bitmap) sent.close();
       throw new ImageWorkerDisposedError();
     }
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.add(reject);
-      run(api, Comlink.transfer(sent, [sent]))
-        .then(resolve, reject)
-        .finally(() => this.#pending.delete(reject));
-    });
+    return this.#dog.call((api) => run(api, Comlink.transfer(sent, [sent])), { timeoutMs });
   }
 }
