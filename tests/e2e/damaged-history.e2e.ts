@@ -24,8 +24,11 @@ async function projects(page: Page): Promise<Record<string, { id: string; entryI
   });
 }
 
-/** Puts (value given) or deletes (value undefined) records under the app's own keys, as a damaged store would hold them. */
-async function damage(page: Page, changes: { key: string[]; value?: unknown }[]): Promise<void> {
+/**
+ * Puts (value given), deletes (value undefined) or replaces with a Blob of that text (`blobText`)
+ * records under the app's own keys, as a damaged store would hold them.
+ */
+async function damage(page: Page, changes: { key: string[]; value?: unknown; blobText?: string }[]): Promise<void> {
   await page.evaluate(async (changes) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open('instruct-edit');
@@ -34,8 +37,9 @@ async function damage(page: Page, changes: { key: string[]; value?: unknown }[])
     });
     const tx = db.transaction('projects', 'readwrite');
     const store = tx.objectStore('projects');
-    for (const { key, value } of changes) {
-      if (value === undefined) store.delete(key);
+    for (const { key, value, blobText } of changes) {
+      if (blobText !== undefined) store.put(new Blob([blobText], { type: 'image/png' }), key);
+      else if (value === undefined) store.delete(key);
       else store.put(value, key);
     }
     await new Promise((resolve, reject) => {
@@ -63,7 +67,7 @@ describe('damaged history records: nothing hides the healthy projects', () => {
     s = await openSession(inject('baseURL'));
     await s.page.goto('/');
     await ready(s.page);
-    // healthy.jpg: open + rotate; missing-step.jpg: open + rotate + flip; bad-record.jpg: open.
+    // healthy.jpg: open + rotate; missing-step.jpg: open + rotate + flip; bad-pixels.jpg: open + rotate; bad-record.jpg: open.
     await openImage(s.page, 'healthy.jpg', 320, 200);
     await rotateRight(s.page);
     await openImage(s.page, 'missing-step.jpg', 300, 180);
@@ -71,6 +75,8 @@ describe('damaged history records: nothing hides the healthy projects', () => {
     await s.page.getByRole('button', { name: 'Flip horizontally' }).click();
     await idle(s.page);
     expect(await historyCount(s.page)).toBe(3);
+    await openImage(s.page, 'bad-pixels.jpg', 240, 160);
+    await rotateRight(s.page);
     await openImage(s.page, 'bad-record.jpg', 200, 120);
   });
   afterAll(async () => {
@@ -79,13 +85,16 @@ describe('damaged history records: nothing hides the healthy projects', () => {
 
   it('reloads on an empty editor, without a word, when the last-project pointer names a project that is gone', async () => {
     const saved = await projects(s.page);
-    expect(Object.keys(saved).sort()).toEqual(['bad-record.jpg', 'healthy.jpg', 'missing-step.jpg']);
+    expect(Object.keys(saved).sort()).toEqual(['bad-pixels.jpg', 'bad-record.jpg', 'healthy.jpg', 'missing-step.jpg']);
     const missing = saved['missing-step.jpg'];
+    const pixels = saved['bad-pixels.jpg'];
     await damage(s.page, [
       // A project record that is not an object: before, this hid every project ("No saved projects yet").
       { key: ['project', saved['bad-record.jpg'].id], value: 42 },
       // The pixels of the rotation are gone (the flip after it is whole).
       { key: ['image', missing.id, missing.entryIds[1]] },
+      // Pixels that are a Blob but not an image.
+      { key: ['image', pixels.id, pixels.entryIds[1]], blobText: 'not a png' },
       // A stale pointer: before, every reload failed on it.
       { key: ['meta', 'lastProjectId'], value: crypto.randomUUID() },
     ]);
@@ -114,7 +123,7 @@ describe('damaged history records: nothing hides the healthy projects', () => {
     await s.page.getByRole('button', { name: 'Projects' }).click();
     const dialog = s.page.getByRole('dialog', { name: 'Recent projects' });
     await dialog.getByTestId('project-row').first().waitFor();
-    expect(await dialog.getByTestId('project-row').count()).toBe(2);
+    expect(await dialog.getByTestId('project-row').count()).toBe(3);
     expect(await dialog.getByText('No saved projects yet').count()).toBe(0);
     const healthy = dialog.getByTestId('project-row').filter({ hasText: 'healthy.jpg' });
     expect(await healthy.getAttribute('data-damaged')).toBeNull();
@@ -165,18 +174,35 @@ describe('damaged history records: nothing hides the healthy projects', () => {
     expect(await historyCount(s.page)).toBe(1);
   });
 
+  it('a step whose saved image is not an image: a plain message, nothing stale on screen, the other steps open', async () => {
+    await s.page.getByRole('button', { name: 'Projects' }).click();
+    await s.page.getByRole('dialog', { name: 'Recent projects' }).getByRole('button', { name: 'Open bad-pixels.jpg' }).click();
+    const notice = s.page.getByTestId('notice-error').filter({ hasText: 'Opening project failed' });
+    await notice.waitFor({ timeout: 10_000 });
+    await idle(s.page);
+    expect(await notice.textContent()).toMatch(/The saved image of this step is damaged and cannot be shown\. Pick another step in the history; the other steps are not affected\./);
+    expect(await notice.textContent()).not.toMatch(RAW);
+    expect(await historyCount(s.page)).toBe(2);
+    // Nothing stale on screen: the previous project's picture is gone.
+    expect(await s.page.getAttribute('[data-testid="viewport"]', 'data-image-size')).toBe('');
+    await notice.getByRole('button', { name: 'Dismiss message' }).click();
+    await s.page.locator('[data-testid="history-entry"]').first().click();
+    await expectImageSize(s.page, '240x160');
+    await idle(s.page);
+  });
+
   it('repairs the unreadable project from Recent projects and opens it; deletes another', async () => {
     await s.page.getByRole('button', { name: 'Projects' }).click();
     const dialog = s.page.getByRole('dialog', { name: 'Recent projects' });
     await dialog.getByRole('button', { name: 'Repair bad-record.jpg' }).click();
     await dialog.getByRole('button', { name: 'Open bad-record.jpg' }).waitFor();
     expect(await dialog.getByTestId('damaged-project-row').count()).toBe(0);
-    expect(await dialog.getByTestId('project-row').count()).toBe(3);
+    expect(await dialog.getByTestId('project-row').count()).toBe(4);
     expect(await dialog.locator('[data-testid="project-row"][data-damaged="true"]').count()).toBe(0);
 
     s.page.once('dialog', (d) => void d.accept());
     await dialog.getByRole('button', { name: 'Delete healthy.jpg' }).click();
-    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="project-row"]').length === 2);
+    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="project-row"]').length === 3);
 
     await dialog.getByRole('button', { name: 'Open bad-record.jpg' }).click();
     await expectImageSize(s.page, '200x120');

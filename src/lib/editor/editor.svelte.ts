@@ -17,6 +17,11 @@ import type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
 
 const RELOAD_LABEL = 'Reloading your image';
 
+/** The browser's "this is not an image it can decode" (createImageBitmap's error, as comlink brings it back). */
+function isUndecodable(e: unknown): boolean {
+  return e instanceof Error && !(e instanceof WorkerDiedError) && (e.name === 'InvalidStateError' || e.name === 'EncodingError' || /decode/i.test(e.message));
+}
+
 /**
  * The editor without models: one open project, the bitmap on screen, hand edits and export.
  * Data flows one way: an operation makes a new image in the image worker, the project persists it
@@ -352,7 +357,18 @@ export class Editor {
       this.#show(null, null, true);
       return;
     }
-    const shown = await this.worker.showImage(blob);
+    let shown: Displayed;
+    try {
+      shown = await this.worker.showImage(blob);
+    } catch (e) {
+      if (!isUndecodable(e)) throw e;
+      // The stored pixels are damaged (a Blob, but not an image): show nothing rather than the last picture.
+      this.#show(null, null, true);
+      throw new HistoryReadError(
+        'The saved image of this step is damaged and cannot be shown. Pick another step in the history; the other steps are not affected.',
+        { cause: e },
+      );
+    }
     const sameSize = this.bitmap?.width === shown.width && this.bitmap?.height === shown.height;
     this.#show(shown, blob, refit || !sameSize);
   }
