@@ -30,8 +30,9 @@ export default mergeConfig(
           test: {
             name: 'unit',
             include: ['{src,workers,models,scripts}/**/*.spec.ts'],
-            // ORT sessions on a busy 2-core machine outlast Vitest's 5 s default.
+            // ORT sessions on a busy 2-core machine outlast Vitest's 5 s / 10 s defaults (beforeAll opens some).
             testTimeout: 60_000,
+            hookTimeout: 60_000,
             exclude: ['**/*.browser.spec.ts', 'node_modules/**'],
             environment: 'node',
           },
