@@ -47,8 +47,8 @@ describe('graphs built in the browser match the reference code on WebGPU', () =>
       for (const part of [...new Set(cases.map((c) => c.part))]) {
         const built = await buildFromFolder(source, part, 'fp32');
         const externalData = built.data.map((d) => ({ path: d.location, data: `${base}${d.path}` }));
-        // NCHW for the UNet: ORT 1.31-dev's NHWC Conv is wrong at 9 input channels (models/ort-webgpu-conv.browser.spec.ts).
-        const ep = part === 'unet' ? ({ name: 'webgpu', preferredLayout: 'NCHW' } as ort.InferenceSession.ExecutionProviderConfig) : 'webgpu';
+        // NCHW, as the app opens every SD part (ORT 1.31-dev's NHWC Conv is wrong at 9 input channels, models/ort-webgpu-conv.browser.spec.ts).
+        const ep = { name: 'webgpu', preferredLayout: 'NCHW' } as ort.InferenceSession.ExecutionProviderConfig;
         const session = await ort.InferenceSession.create(built.model, { executionProviders: [ep], externalData });
         try {
           for (const c of cases.filter((x) => x.part === part)) {
