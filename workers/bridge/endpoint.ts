@@ -11,8 +11,9 @@
  *
  * Fault injection for end-to-end tests: a test that sets `globalThis.__workerFault` inside the worker
  * (Playwright's `worker.evaluate`) makes the next call of that method run but never answer, and
- * `afterMs` later the worker closes itself (`close`), throws an uncaught error (`throw`) or just
- * stays silent (`hang`). Nothing sets it in the app.
+ * `afterMs` later the worker closes itself (`close`; without `afterMs`, as soon as the call's
+ * synchronous part returns), throws an uncaught error (`throw`) or just stays silent (`hang`).
+ * Nothing sets it in the app.
  */
 import * as Comlink from 'comlink';
 
@@ -54,10 +55,14 @@ function inject(fault: WorkerFault, work: () => unknown): Promise<never> {
   } catch {
     /* withheld as well */
   }
-  setTimeout(() => {
-    if (fault.action === 'close') self.close();
-    else if (fault.action === 'throw') throw new Error(`injected fault in ${fault.method}`);
-  }, fault.afterMs ?? 0);
+  // Closing at once (no afterMs) does not wait for a timer that the work may hold up by blocking the
+  // event loop: the worker ends as soon as the work's current synchronous part returns.
+  if (fault.action === 'close' && !fault.afterMs) self.close();
+  else
+    setTimeout(() => {
+      if (fault.action === 'close') self.close();
+      else if (fault.action === 'throw') throw new Error(`injected fault in ${fault.method}`);
+    }, fault.afterMs ?? 0);
   return new Promise<never>(() => {});
 }
 
