@@ -37,21 +37,23 @@ describe('graphs built in the browser match the reference code on WebGPU', () =>
     expect(folders.length, 'no golden folder was served: is ../shared/golden there?').toBeGreaterThan(0);
   });
 
+  const PARTS = ['unet', 'vae_encoder', 'vae_decoder', 'text_encoder', 'clip_vision'] as const;
   for (const name of folders) {
     const base = `/models/fixtures/golden/${name}/`;
-    it(`${name}: every case`, async () => {
-      const cases = await casesOf(base);
-      expect(cases.length).toBeGreaterThan(0);
-      const source = new BuildSource(folderFiles(base));
-      // One session per part (the UNet's two timesteps share one): session creation dominates on SwiftShader.
-      for (const part of [...new Set(cases.map((c) => c.part))]) {
+    const source = new BuildSource(folderFiles(base));
+    // One test and one session per part (the UNet's two timesteps share one): session creation
+    // dominates on SwiftShader, and a busy 2-core machine needs minutes for the UNet.
+    for (const part of PARTS) {
+      it(`${name}: ${part}`, async (ctx) => {
+        const cases = (await casesOf(base)).filter((c) => c.part === part);
+        if (!cases.length) ctx.skip(`${name} has no ${part} case`);
         const built = await buildFromFolder(source, part, 'fp32');
         const externalData = built.data.map((d) => ({ path: d.location, data: `${base}${d.path}` }));
         // NCHW, as the app opens every SD part (ORT 1.31-dev's NHWC Conv is wrong at 9 input channels, models/ort-webgpu-conv.browser.spec.ts).
         const ep = { name: 'webgpu', preferredLayout: 'NCHW' } as ort.InferenceSession.ExecutionProviderConfig;
         const session = await ort.InferenceSession.create(built.model, { executionProviders: [ep], externalData });
         try {
-          for (const c of cases.filter((x) => x.part === part)) {
+          for (const c of cases) {
             const out = await session.run(feeds(c));
             for (const [key, want] of Object.entries(c.outputs)) {
               expect(out[key], `${c.name}: ${key}`).toBeDefined();
@@ -62,7 +64,7 @@ describe('graphs built in the browser match the reference code on WebGPU', () =>
         } finally {
           await session.release();
         }
-      }
-    }, 240_000);
+      }, 600_000);
+    }
   }
 });
