@@ -134,7 +134,7 @@ describe('diffusion engine on the fixture models', () => {
     expect(differing(a.image.data, picture.data)).toBeGreaterThan(200);
     expect(differing(a.image.data, b.image.data)).toBe(0);
     expect(BufferScope.live).toBe(0); // every pooled buffer went back after each edit
-  });
+  }, 180_000); // whole edits on the fixture models: minutes on a busy 2-core machine
 
   it('outpaints: the canvas grows, the new area is generated, the original stays beyond the seam', async () => {
     const { result } = await engine.outpaint({ image: picture, extend: { left: 16, bottom: 8 }, prompt: 'a photo', steps: 2, seed: 5 });
@@ -158,7 +158,7 @@ describe('diffusion engine on the fixture models', () => {
     const strip = Array.from({ length: H }, (_, y) => result.image.data[(y * (W + 16) + 2) * 4]);
     const fill = Array.from({ length: H }, (_, y) => picture.data[y * W * 4]);
     expect(strip.filter((v, y) => v !== fill[y]).length).toBeGreaterThan(H / 2);
-  });
+  }, 180_000); // whole edits on the fixture models: minutes on a busy 2-core machine
 
   it('generates from a blank canvas through the inpainting UNet', async () => {
     const { result } = await engine.generate({ width: 72, height: 56, prompt: 'a red dog', steps: 2, seed: 9 });
@@ -168,5 +168,5 @@ describe('diffusion engine on the fixture models', () => {
     const reds = new Set(Array.from({ length: 72 * 56 }, (_, i) => result.image.data[4 * i]));
     expect(reds.size).toBeGreaterThan(10); // an image, not a flat fill
     expect(result.image.data.every((v, i) => i % 4 !== 3 || v === 255)).toBe(true);
-  });
+  }, 180_000); // whole edits on the fixture models: minutes on a busy 2-core machine
 });

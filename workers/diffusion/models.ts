@@ -114,7 +114,7 @@ export class SdModels {
             expect: part === 'vae_encoder' ? { inputs: names.inputs } : names,
             // NCHW for every part: NHWC's Conv is wrong at 9 channels (the UNet) and its layout transform
             // puts shape Gathers on the CPU (the VAE); models/build/placement.browser.spec.ts.
-            preferredLayout: override ? undefined : 'NCHW',
+            preferredLayout: 'NCHW',
             externalData,
           });
         };
