@@ -267,8 +267,7 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
     notes: 'Text-prompted masks; the fallback when the region head has no trained weights.',
   },
   'sd-inpaint': {
-    // The official diffusers folder; the app builds its ONNX graphs from it (models/build) instead of
-    // trusting a third-party export. Commit as seen in shared/REFERENCE.md.
+    // The official diffusers folder: the app builds its graphs from it (models/build). Commit per shared/REFERENCE.md.
     id: 'stable-diffusion-v1-5/stable-diffusion-inpainting',
     revision: '8a4288a76071f7280aedbdb3253bdb9e9d5d84bb',
     owner: 'public',
@@ -277,7 +276,6 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
       'model_index.json', 'scheduler/scheduler_config.json', 'tokenizer/vocab.json', 'tokenizer/merges.txt',
       'text_encoder/config.json', 'unet/config.json', 'vae/config.json',
     ],
-    // The graphs' I/O is ours (models/build): checked here against what the builder writes.
     sessions: {
       text_encoder: {
         ioVerified: true,
@@ -305,8 +303,7 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
       },
     },
     variants: {
-      // Weight files per part (the VAE's two graphs read one file). Sizes as in shared/REFERENCE.md
-      // (UNet fp16 1.72 GB, fp32 3.44 GB; VAE fp16 167 MB); the text encoder's from its 123 M parameters.
+      // One weight file per part (the VAE's graphs share one); sizes per shared/REFERENCE.md, text encoder from 123 M params.
       fp16: {
         ioFloat: 'float16',
         files: {
@@ -316,10 +313,8 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
           vae_decoder: f('vae/diffusion_pytorch_model.fp16.safetensors', 167 * MB, false),
         },
       },
-      // GPUs without shader-f16: fp32 graphs over the official fp32 files. Measured (npm run
-      // bench:build, SwiftShader): the full-size fp32 UNet over its 3.44 GB file opens in onnxruntime-web
-      // (every node on WebGPU); an fp32 graph over the fp16 file does not (std::bad_alloc: the cast
-      // copy and the file together pass the 4 GB wasm heap), so these devices download the fp32 files.
+      // No shader-f16: fp32 graphs over the fp32 files. bench:build: the full UNet over its 3.44 GB file opens;
+      // over the fp16 file it fails (std::bad_alloc: cast copy + file pass the 4 GB wasm heap).
       fp32: {
         ioFloat: 'float32',
         files: {
