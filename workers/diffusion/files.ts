@@ -113,7 +113,12 @@ export class BuildSource implements FolderReader {
     return bytes;
   }
 
-  /** Lets go of the bytes read (after the sessions hold their own copies). */
+  /** Lets go of one file's bytes (its session holds its own copy). */
+  forget(path: string): void {
+    this.#whole.delete(path);
+  }
+
+  /** Lets go of every file's bytes. */
   release(): void {
     this.#whole.clear();
   }

@@ -7,7 +7,7 @@
  * log-variance; a test's override may give `latent_sample`, 4).
  */
 import { estimate } from '../../models/gpu-memory.ts';
-import { buildFromFolder } from '../../models/build/official.ts';
+import { buildFromFolder, weightFiles } from '../../models/build/official.ts';
 import { MANIFEST, ioNames } from '../../models/manifest.ts';
 import type { GpuContext } from '../gpu/context.ts';
 import { type Capabilities, assertRunnable, probeCapabilities, variantNeedsF16 } from '../runtime/capabilities.ts';
@@ -93,7 +93,7 @@ export class SdModels {
     const source = new BuildSource(o.files);
     const opened: Partial<Record<SdPart, ModelSession>> = {};
     try {
-      // One at a time: peak memory is one file's bytes, and SwiftShader compiles faster alone.
+      // One at a time: peak memory is one weight file's bytes, and SwiftShader compiles faster alone.
       for (const part of SD_PARTS) {
         const override = o.overrides?.[part];
         const names = ioNames(spec.sessions[part]);
@@ -120,6 +120,9 @@ export class SdModels {
         };
         // The budget is checked before the file is read; a model that cannot fit is refused by size.
         opened[part] = o.residency ? await o.residency.acquire(`sd-inpaint/${part}`, estimate('sd-inpaint', o.dtype, part).gpuBytes, create) : await create();
+        // Peak memory stays at one weight file: drop each file once no later part reads it (the VAE's two graphs share one).
+        const later = SD_PARTS.slice(SD_PARTS.indexOf(part) + 1).flatMap((p) => weightFiles(p, o.dtype));
+        for (const path of weightFiles(part, o.dtype)) if (!later.includes(path)) source.forget(path);
       }
       return new SdModels(opened as Record<SdPart, ModelSession>, tokenizer, o.dtype, o.residency);
     } catch (e) {
