@@ -1,19 +1,39 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { modelsPlugin } from './scripts/vite-models-plugin.ts';
+import { contentSecurityPolicy, parseModelHosts } from './src/lib/security/csp.ts';
 
 // Threaded wasm (onnxruntime-web) needs cross-origin isolation; a static host must send these too.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+// Mirrors the site allows besides the Hub (space-separated origins); the app reads the same variable.
+const modelHosts = parseModelHosts(process.env.VITE_MODEL_HOSTS);
+const headers = (dev: boolean) => ({
+  ...isolation,
+  'Content-Security-Policy': contentSecurityPolicy({ modelHosts, dev }),
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+});
+
+/** dist/_headers (the format Netlify and Cloudflare Pages read): the same headers for a static host. */
+const staticHeaders = (): Plugin => ({
+  name: 'static-headers',
+  apply: 'build',
+  generateBundle() {
+    const lines = Object.entries(headers(false)).map(([name, value]) => `  ${name}: ${value}`);
+    this.emitFile({ type: 'asset', fileName: '_headers', source: `/*\n${lines.join('\n')}\n` });
+  },
+});
 
 export default defineConfig({
   plugins: [
     svelte(),
     // Serves models/ at /models/ in dev and preview (self-hosted and test models); never copied into the build.
     modelsPlugin(),
+    staticHeaders(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
@@ -42,8 +62,8 @@ export default defineConfig({
       },
     }),
   ],
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  server: { headers: headers(true) },
+  preview: { headers: headers(false) },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: { target: 'es2022', sourcemap: true },

@@ -52,5 +52,6 @@ describe('Adjust → Apply on an image larger than the preview copy (2600×1500)
     for (const c of [0, 1]) expect(Math.abs(back[c] - before[c]), `channel ${c}: ${before} → ${back}`).toBeLessThanOrEqual(3);
     expect(s.errors).toEqual([]);
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });

@@ -66,6 +66,7 @@ describe('global adjustments on the GPU, previewed live and applied as history',
     expect(await historyCount(s.page)).toBe(2);
     expect(await sampleImage(s.page, 0.75, 0.6)).toEqual(before);
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
     expect(s.errors).toEqual([]);
   });
 });

@@ -96,5 +96,6 @@ describe('bad input gets a clear message and loses nothing', () => {
 
   it('never reached the network', () => {
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });

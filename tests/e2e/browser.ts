@@ -13,6 +13,8 @@ export interface Session {
   external: string[];
   /** Uncaught page errors and console errors. */
   errors: string[];
+  /** Content-Security-Policy violations the page or its workers reported (the console's "Refused to …" lines). */
+  csp: string[];
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function openSession(
   });
   const external: string[] = [];
   const errors: string[] = [];
+  const csp: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (isLocal(url)) return route.continue();
@@ -58,6 +61,7 @@ export async function openSession(
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    if (/Content Security Policy/i.test(m.text())) csp.push(m.text());
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
@@ -65,6 +69,7 @@ export async function openSession(
     page,
     external,
     errors,
+    csp,
     screenshot: async (name) => {
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     },

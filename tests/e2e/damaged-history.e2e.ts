@@ -218,5 +218,6 @@ describe('damaged history records: nothing hides the healthy projects', () => {
     expect(s.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     expect(s.errors).toEqual([]);
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });

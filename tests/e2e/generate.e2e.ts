@@ -209,5 +209,6 @@ describe('generating with the test models: text to image, cancel, reload, export
 
   it('never reached the network', () => {
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });

@@ -186,5 +186,6 @@ describe('instructions with the test models: plan, adjust, region', () => {
 
   it('never reached the network', () => {
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });

@@ -136,6 +136,7 @@ describe('the models dialog with the test models', () => {
 
   it('never reached the network and logged no errors', () => {
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
     expect(s.errors).toEqual([]);
   });
 
@@ -151,6 +152,7 @@ describe('the models dialog with the test models', () => {
     expect(await t5.textContent()).toContain('"config.json" was not found at /models/Xenova/flan-t5-base/config.json (HTTP 404)');
     expect(await t5.getByRole('button', { name: 'Download FLAN-T5 text encoder' }).textContent()).toBe('Retry');
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
     await s.screenshot('67-models-failed');
   });
 

@@ -49,5 +49,6 @@ describe('a browser without WebGPU', () => {
 
   it('never reached the network', () => {
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });

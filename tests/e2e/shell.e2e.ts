@@ -150,6 +150,7 @@ describe('editor shell, as a new user meets it', () => {
 
   it('never reached the network and logged no errors', () => {
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
     expect(s.errors).toEqual([]);
   });
 });

@@ -207,6 +207,7 @@ describe('the side panel never hides its own controls (ten instructions, three w
 
   it('stayed offline and error-free', () => {
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
     expect(s.errors).toEqual([]);
   });
 });

@@ -95,6 +95,7 @@ describe.each([1, 2, 1.5])('viewport at device pixel ratio %s', (dpr) => {
     await s.page.getByRole('button', { name: 'Fit' }).click();
     expect((await view(s.page)).zoom).toBeLessThanOrEqual(1);
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });
 

@@ -176,5 +176,6 @@ describe('a worker that dies never leaves the editor busy', () => {
   it('threw no uncaught page error and never reached the network', () => {
     expect(s.errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
     expect(s.external).toEqual([]);
+    expect(s.csp).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Capabilities } from '../../../workers/runtime/capabilities.ts';
 import { AppModels } from './app-models.svelte.ts';
 import { PROFILE_STORAGE_KEY } from './profile.ts';
@@ -63,6 +63,8 @@ describe('AppModels', () => {
     // shader-f16 on the Hub profile: the official SD folder (fp16 files), q4f16 VLM.
     expect(models.manager?.entries.some((e) => e.ref.id === 'stable-diffusion-v1-5/stable-diffusion-inpainting')).toBe(true);
     const first = models.manager;
+    // A mirror is accepted only when the site's build allows it (its CSP would block it otherwise).
+    vi.stubEnv('VITE_MODEL_HOSTS', 'https://hf-mirror.com');
     await models.setProfile({ kind: 'hub', host: 'https://hf-mirror.com/' });
     expect(models.manager).not.toBe(first);
     expect(models.manager?.source).toEqual({ kind: 'hub', host: 'https://hf-mirror.com' });
@@ -76,6 +78,33 @@ describe('AppModels', () => {
       kind: 'fixtures',
       host: 'https://hf-mirror.com',
     });
+    models.dispose();
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each([
+    ['https://hf-mirror.com', /security policy .* hf-mirror\.com would be blocked.*VITE_MODEL_HOSTS/],
+    ['https://user:secret@huggingface.co', /must not contain a user name or password: use https:\/\/huggingface\.co$/],
+    ['http://hf-mirror.com', /must use https:\/\/ \(plain http only for this machine\): hf-mirror\.com/],
+  ])('refuses %s with its reason, never echoing a password, and stores nothing', async (host, reason) => {
+    const { models, map } = setup('{"kind":"self"}');
+    await models.ready;
+    const error = await models.setProfile({ kind: 'hub', host }).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(reason);
+    expect((error as Error).message).not.toContain('secret');
+    expect(models.profile.kind).toBe('self');
+    expect(map.get(PROFILE_STORAGE_KEY)).not.toContain(new URL(host).hostname === 'huggingface.co' ? 'secret' : new URL(host).hostname);
+    models.dispose();
+  });
+
+  it('accepts plain http for a mirror on this machine', async () => {
+    const { models } = setup();
+    await models.ready;
+    await models.setProfile({ kind: 'hub', host: 'http://127.0.0.1:8080' });
+    expect(models.manager?.source).toEqual({ kind: 'hub', host: 'http://127.0.0.1:8080' });
     models.dispose();
   });
 

@@ -6,8 +6,12 @@ import { DEFAULT_ROLES, modelEntries, type ModelEntry } from './catalog.ts';
 import { ModelManager } from './manager.svelte.ts';
 import { ORT_WASM_PATHS } from './ort-wasm.ts';
 import { capabilityNotes, entrySize, sumSizes, type CapabilityNote, type DeviceSupport } from './presentation.ts';
-import { catalogCaps, loadProfile, normaliseHost, profileSource, sameOrigin, saveProfile, storeDir, type ModelProfile } from './profile.ts';
+import { catalogCaps, checkHost, loadProfile, profileSource, sameOrigin, saveProfile, storeDir, type ModelProfile } from './profile.ts';
 import { fileURL } from './sources.ts';
+import { parseModelHosts } from '../security/csp.ts';
+
+/** The page's origin and the extra model hosts its build allows (the same list its CSP header names). */
+const pageHosts = () => ({ origin: globalThis.location?.origin ?? 'null', modelHosts: parseModelHosts(import.meta.env.VITE_MODEL_HOSTS) });
 import { ModelStore } from './store.ts';
 
 export interface AppModelsOptions {
@@ -62,8 +66,8 @@ export class AppModels {
 
   /** Switches the profile: the old manager's downloads stop (parts are kept), a new manager reads the store. */
   async setProfile(next: ModelProfile): Promise<void> {
-    const host = normaliseHost(next.host);
-    if (!host) throw new Error(`Not a valid model host: "${next.host}" (use a URL such as https://huggingface.co)`);
+    // The host field's value reaches here only through this check: a refused host is never stored.
+    const host = checkHost(next.host, next.kind === 'hub' ? pageHosts() : undefined);
     const profile = { kind: next.kind, host };
     this.profileSaved = saveProfile(profile, this.#options.storage);
     this.profile = profile;

@@ -4,6 +4,7 @@
 //   fixtures  this site's /models/fixtures/: the generated test models (scripts/fixtures), whose results are meaningless
 import type { Caps } from '../../../models/manifest.ts';
 import { HUB_HOST, hubSource, SELF_BASE, selfSource, type ModelSource } from './sources.ts';
+import { hostAllowed } from '../security/csp.ts';
 
 export const PROFILE_KINDS = Object.freeze(['hub', 'self', 'fixtures'] as const);
 export type ProfileKind = (typeof PROFILE_KINDS)[number];
@@ -28,11 +29,34 @@ export const TEST_MODELS_NOTE = 'test models — results are meaningless';
 
 const isKind = (v: unknown): v is ProfileKind => typeof v === 'string' && (PROFILE_KINDS as readonly string[]).includes(v);
 
-/** A normalised Hub host ("https://hf-mirror.com"), or null when it is not an http(s) URL without query or fragment. */
+/**
+ * A normalised Hub host ("https://hf-mirror.com"); throws a message for the person when it is not an
+ * https URL (plain http only for this machine) without credentials, query or fragment, or when
+ * `page` is given and its Content-Security-Policy would block downloads from it.
+ */
+export function checkHost(host: string, page?: { origin: string; modelHosts: readonly string[] }): string {
+  let source;
+  try {
+    source = hubSource(host.trim());
+  } catch (error) {
+    if (error instanceof TypeError) throw new Error(`Not a valid model host: use a URL such as ${HUB_HOST}`);
+    throw error;
+  }
+  if (source.kind !== 'hub') throw new Error(`Not a valid model host: use a URL such as ${HUB_HOST}`);
+  if (page && !hostAllowed(source.host, page.origin, { modelHosts: page.modelHosts })) {
+    throw new Error(
+      `This site's security policy lets the editor download models only from the Hugging Face Hub, this site and this machine` +
+        `${page.modelHosts.length ? ` (and ${page.modelHosts.join(', ')})` : ''}: ${new URL(source.host).host} would be blocked. ` +
+        'Whoever hosts the editor can allow it (VITE_MODEL_HOSTS, see the README).',
+    );
+  }
+  return source.host;
+}
+
+/** A normalised Hub host, or null when checkHost refuses it. */
 export function normaliseHost(host: string): string | null {
   try {
-    const source = hubSource(host.trim());
-    return source.kind === 'hub' ? source.host : null;
+    return checkHost(host);
   } catch {
     return null;
   }

@@ -1,4 +1,5 @@
 import type { ModelRef } from './types.ts';
+import { isLoopback } from '../security/csp.ts';
 
 export const HUB_HOST = 'https://huggingface.co';
 export const SELF_BASE = '/models/';
@@ -12,8 +13,12 @@ export type ModelSource = { kind: 'hub'; host: string } | { kind: 'self'; base: 
 
 export function hubSource(host: string = HUB_HOST): ModelSource {
   const url = new URL(host); // throws on a host that is not a URL
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`Model host must be http(s): ${host}`);
-  if (url.search || url.hash) throw new Error(`Model host must not carry a query or fragment: ${host}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`Model host must be http(s): ${url.protocol}//${url.host}`);
+  // Credentials in the URL would be kept in localStorage and sent with every request: refused, and not echoed back.
+  if (url.username || url.password) throw new Error(`Model host must not contain a user name or password: use ${url.protocol}//${url.host}`);
+  // Plain http to another machine lets anyone on the path swap the model files.
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) throw new Error(`Model host must use https:// (plain http only for this machine): ${url.host}`);
+  if (url.search || url.hash) throw new Error(`Model host must not carry a query or fragment: ${url.origin}`);
   return { kind: 'hub', host: url.href.replace(/\/+$/, '') };
 }
 
