@@ -39,7 +39,7 @@ export function checkHost(host: string, page?: { origin: string; modelHosts: rea
   try {
     source = hubSource(host.trim());
   } catch (error) {
-    if (error instanceof TypeError) throw new Error(`Not a valid model host: use a URL such as ${HUB_HOST}`);
+    if (error instanceof TypeError) throw new Error(`Not a valid model host: use a URL such as ${HUB_HOST}`, { cause: error });
     throw error;
   }
   if (source.kind !== 'hub') throw new Error(`Not a valid model host: use a URL such as ${HUB_HOST}`);
