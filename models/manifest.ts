@@ -199,9 +199,10 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
       vision_model: {
         ioVerified: false,
         inputs: [T('pixel_values', 'float32', ['batch_size', 3, 'height', 'width'])],
-        // last_hidden_state is not yet seen in the real export: the runtime must check outputNames and
-        // report that region selection cannot run without it.
-        outputs: [T('image_embeds', 'float32', ['batch_size', 768]), T('last_hidden_state', 'float32', ['batch_size', 257, 1024])],
+        // transformers.js' conversion script gives CLIP vision `image_embeds` only (shared/REFERENCE.md).
+        // The region head needs the hidden states: the vision worker declares them on load
+        // (workers/vision/patch-projection.ts exposeHiddenState) as `last_hidden_state` [batch, 257, 1024].
+        outputs: [T('image_embeds', 'float32', ['batch_size', 768])],
       },
     },
     variants: {
@@ -220,7 +221,8 @@ export const MANIFEST: Readonly<Record<Role, RoleSpec>> = {
       text_model: {
         ioVerified: false,
         inputs: [T('input_ids', 'int64', ['batch_size', 'sequence_length'])],
-        outputs: [T('text_embeds', 'float32', ['batch_size', 768]), T('last_hidden_state', 'float32', ['batch_size', 'sequence_length', 768])],
+        // text_embeds only (shared/REFERENCE.md); nothing here reads the text tower's hidden states.
+        outputs: [T('text_embeds', 'float32', ['batch_size', 768])],
       },
     },
     variants: {

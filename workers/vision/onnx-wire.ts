@@ -142,19 +142,23 @@ function valueInfoName(buf: Uint8Array, start: number, end: number): string {
 
 export function readModel(buf: Uint8Array): OnnxModel {
   const m: OnnxModel = { irVersion: 0, opsets: [], functions: [], nodes: [], initializers: [], inputs: [], outputs: [] };
-  let graph: Field | null = null;
+  // A message field that occurs more than once is merged (protobuf's rule, which ORT's parser follows):
+  // a graph appended after the model (exposeHiddenState) adds its nodes and outputs to the first.
+  const graphs: Field[] = [];
   for (const f of fields(buf)) {
     if (f.no === 1) m.irVersion = f.value;
     else if (f.no === 8) m.opsets.push(buf.subarray(f.start, f.end));
     else if (f.no === 25) m.functions.push(buf.subarray(f.start, f.end));
-    else if (f.no === 7) graph = f;
+    else if (f.no === 7) graphs.push(f);
   }
-  if (!graph) throw new Error('not an ONNX model: no graph');
-  for (const f of fields(buf, graph.start, graph.end)) {
-    if (f.no === 1) m.nodes.push(readNode(buf, f.start, f.end));
-    else if (f.no === 5) m.initializers.push(readInitializer(buf, f.start, f.end));
-    else if (f.no === 11) m.inputs.push(valueInfoName(buf, f.start, f.end));
-    else if (f.no === 12) m.outputs.push(valueInfoName(buf, f.start, f.end));
+  if (!graphs.length) throw new Error('not an ONNX model: no graph');
+  for (const graph of graphs) {
+    for (const f of fields(buf, graph.start, graph.end)) {
+      if (f.no === 1) m.nodes.push(readNode(buf, f.start, f.end));
+      else if (f.no === 5) m.initializers.push(readInitializer(buf, f.start, f.end));
+      else if (f.no === 11) m.inputs.push(valueInfoName(buf, f.start, f.end));
+      else if (f.no === 12) m.outputs.push(valueInfoName(buf, f.start, f.end));
+    }
   }
   return m;
 }

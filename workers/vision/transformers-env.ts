@@ -11,6 +11,7 @@ import { ORT_WASM_PATHS } from '../../src/lib/models/ort-wasm.ts';
 import { fileURL, type ModelSource } from '../../src/lib/models/sources.ts';
 import { ModelStore } from '../../src/lib/models/store.ts';
 import { configureTransformers as configureFromStore } from '../../src/lib/models/transformers-env.ts';
+import { exposeHiddenState } from './patch-projection.ts';
 
 export interface ModelSourceConfig {
   /** The app's path: the model store, for models from `source`; 'fill-store' fetches missing files (and keeps transformers.js' ones). */
@@ -41,7 +42,7 @@ export async function configureTransformers(config: ModelSourceConfig = {}): Pro
     // Every repository the manifest names, at its pinned revision, for either kind of device.
     const models = modelEntries(Object.keys(MANIFEST) as Role[], [{ shaderF16: false }, { shaderF16: true }]).map((e) => e.ref);
     const { source, network = 'never' } = config.store;
-    await configureFromStore(env, { store, source, models, wasmPaths: ORT_WASM_PATHS, network });
+    await configureFromStore(env, { store, source, models, wasmPaths: ORT_WASM_PATHS, network, patch: (ref, path, file) => patchFile(ref.id, path, file) });
     return async (id, path) => {
       const ref = models.find((m) => m.id === id);
       if (!ref) throw new Error(`${id} is not in the model manifest`);
@@ -56,10 +57,30 @@ export async function configureTransformers(config: ModelSourceConfig = {}): Pro
   env.localModelPath = config.localModelPath ?? DEFAULT_MODEL_PATH;
   env.useBrowserCache = config.useBrowserCache ?? false;
   env.useCustomCache = false;
-  env.fetch = plainFetch;
+  // The same patches as the store path, on the local folder's files.
+  env.fetch = async (input: string | URL, init?: RequestInit) => {
+    const response = await plainFetch(input, init);
+    const local = new URL(String(input), globalThis.location?.href).pathname;
+    const base = new URL(env.localModelPath, globalThis.location?.href).pathname.replace(/\/?$/, '/');
+    const model = response.ok && local.startsWith(base) ? Object.values(MANIFEST).find((m) => local.startsWith(`${base}${m.id}/`)) : undefined;
+    const path = model ? local.slice(base.length + model.id.length + 1) : '';
+    if (!model || !patched(model.id, path)) return response;
+    const file = await patchFile(model.id, path, await response.blob());
+    return new Response(file, { status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(file.size) } });
+  };
   const wasm = env.backends.onnx.wasm;
   if (wasm) wasm.wasmPaths = { ...ORT_WASM_PATHS };
   return (id, path) => fetchBytes(localFileUrl(id, path));
+}
+
+/**
+ * What the vision worker changes in a file as transformers.js loads it: the CLIP vision export gets its
+ * hidden states declared (the region head reads them; the real export has only image_embeds).
+ */
+const patched = (id: string, path: string) => id === MANIFEST['clip-vision'].id && /^onnx\/vision_model[^/]*\.onnx$/.test(path);
+
+async function patchFile(id: string, path: string, file: Blob): Promise<Blob> {
+  return patched(id, path) ? exposeHiddenState(file) : file;
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -67,6 +67,25 @@ describe('storeCache and configureTransformers', () => {
     expect(targets.get('Xenova/flan-t5-base/onnx/model.onnx')).toMatchObject({ committed: null, discards: 1 });
   });
 
+  it('hands transformers.js the patched file and keeps the published one', async () => {
+    const { store, targets } = fakeStore();
+    const patch = async (_ref: unknown, path: string, file: Blob) => (path.endsWith('.json') ? new Blob([file, ' ']) : file);
+    const url = 'https://mirror.example/hf/Xenova/flan-t5-base/resolve/main/config.json';
+    const env = { backends: { onnx: {} } } as unknown as Parameters<typeof configureTransformers>[0];
+    const served: string[] = [];
+    const fetch = (async (input: string) => (served.push(input), new Response('{"d_model": 768}'))) as unknown as typeof globalThis.fetch;
+    const setup: TransformersSetup = { store, ...hub, wasmPaths, network: 'fill-store', patch, fetch };
+    await configureTransformers(env, setup);
+    // First load: fetched, stored as published, read patched; transformers.js' own put() keeps the stored copy.
+    const fetched = await env.fetch(url);
+    expect(await fetched.text()).toBe('{"d_model": 768} ');
+    await env.customCache!.put(url, new Response('{"d_model": 768} '));
+    expect(new TextDecoder().decode(targets.get('Xenova/flan-t5-base/config.json')!.committed!)).toBe('{"d_model": 768}');
+    // Later loads: from the store, patched again.
+    expect(await ((await env.customCache!.match(url)) as Response).text()).toBe('{"d_model": 768} ');
+    expect(served).toEqual([url]);
+  });
+
   it('keeps runtime assets by path, refuses a web page as wasm, and matches nothing it does not hold', async () => {
     const { store, assets } = fakeStore();
     const cache = storeCache({ store, ...hub, wasmPaths });

@@ -23,7 +23,12 @@ export interface TransformersSetup {
    */
   network?: 'never' | 'fill-store';
   fetch?: typeof fetch;
+  /** Rewrites a stored file as transformers.js reads it (e.g. to declare an output the export lacks). */
+  patch?: FilePatch;
 }
+
+/** A file of a model as stored → as it is loaded. Must return `file` itself when it changes nothing. */
+export type FilePatch = (ref: ModelRef, path: string, file: Blob) => Promise<Blob>;
 
 /** A stored-model file's address: which model (and revision, when the key says) and which file. */
 export function resolveModelKey(key: string, setup: Pick<TransformersSetup, 'source' | 'models'>, origin = globalThis.location?.origin ?? 'http://localhost'): { ref: ModelRef; path: string } | null {
@@ -61,14 +66,16 @@ export function storeCache(setup: TransformersSetup) {
   return {
     async match(key: string): Promise<Response | undefined> {
       const model = resolveModelKey(key, setup);
-      const file = model ? await store.file(model.ref, model.path) : await store.asset(assetKey(key));
-      if (!file) return undefined;
+      const stored = model ? await store.file(model.ref, model.path) : await store.asset(assetKey(key));
+      if (!stored) return undefined;
+      const file = model && setup.patch ? await setup.patch(model.ref, model.path, stored) : stored;
       return new Response(file, { headers: { 'content-length': String(file.size), 'content-type': contentType(model?.path ?? key) } });
     },
     async put(key: string, response: Response): Promise<void> {
       const model = resolveModelKey(key, setup);
       if (model) {
-        if (setup.network === 'fill-store') await putModelFile(store, model.ref, model.path, response);
+        // A file already stored (e.g. by the fetch below, before patching) stays as it was published.
+        if (setup.network === 'fill-store' && !(await store.file(model.ref, model.path))) await putModelFile(store, model.ref, model.path, response);
         return;
       }
       const blob = await response.blob();
@@ -122,10 +129,18 @@ export async function configureTransformers(env: TransformersEnv, setup: Transfo
     env.localModelPath = setup.source.base;
   }
   env.fetch = async (input: string | URL, init?: RequestInit) => {
-    if (setup.network !== 'fill-store' && resolveModelKey(String(input), setup)) {
+    const model = resolveModelKey(String(input), setup);
+    if (setup.network !== 'fill-store' && model) {
       return new Response(null, { status: 404, statusText: 'Not downloaded: open the model manager to download it' });
     }
-    return realFetch(input, init);
+    if (!model || !setup.patch) return realFetch(input, init);
+    // transformers.js reads what this returns and stores a copy through put(): store the file as
+    // published first, then hand over the patched one (put() then finds it stored).
+    const response = await realFetch(input, init);
+    if (!response.ok) return response;
+    await putModelFile(setup.store, model.ref, model.path, response);
+    const file = await setup.patch(model.ref, model.path, (await setup.store.file(model.ref, model.path))!);
+    return new Response(file, { headers: { 'content-length': String(file.size), 'content-type': contentType(model.path) } });
   };
   const wasm = env.backends.onnx.wasm;
   if (wasm) wasm.wasmPaths = { ...setup.wasmPaths };
