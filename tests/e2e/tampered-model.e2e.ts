@@ -18,7 +18,6 @@ const NAME = 'CLIPSeg region finder';
 
 const dialog = (page: Page) => page.getByRole('dialog', { name: 'Models' });
 const row = (page: Page) => dialog(page).getByRole('listitem', { name: NAME, exact: true });
-const rowState = (page: Page) => row(page).getAttribute('data-state');
 
 async function openModels(page: Page): Promise<void> {
   await page.getByRole('banner', { name: 'Tools' }).getByRole('button', { name: 'Models', exact: true }).click();
