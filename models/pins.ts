@@ -16,6 +16,14 @@ export interface FilePin {
   source: string;
 }
 
+// Not pinned (no public page read here gives their SHA-256 at the manifest's revision): the Qwen2-VL
+// q4 / q4f16 ONNX files and tokenizer.json (LFS at 187b05e), SmolVLM's, CLIP's (revision still
+// "main": only the short hash cb711f7 was seen), FLAN-T5's encoder at 62ad572, CLIPSeg's at 4a31ff7,
+// the SD VAE fp16 file, and the project's region head (not published). The SD fp32 files the
+// manifest names (unet/diffusion_pytorch_model.safetensors, vae/…, text_encoder/model.safetensors)
+// are not in commit 8a4288a's file list at all (it has .bin and .fp16.safetensors only):
+// https://huggingface.co/stable-diffusion-v1-5/stable-diffusion-inpainting/commit/8a4288a76071f7280aedbdb3253bdb9e9d5d84bb
+
 /** `<repository id>@<revision>` → path → pin. */
 export const PINS: Readonly<Record<string, Readonly<Record<string, FilePin>>>> = {
   // The repository has one commit (8a4288a, "Initial commit"), so a file's page on main is its page at the pin.

@@ -58,7 +58,7 @@ export interface DownloadOptions {
 /** Resumes of one partial in a row that fail before a byte arrives; then it starts again from zero. */
 export const RESUME_FAILURE_LIMIT = 3;
 /** Bytes read at a time when re-hashing a stored partial. */
-const HASH_READ_BYTES = 8 * 1024 * 1024;
+const HASH_READ_BYTES = 2 * 1024 * 1024; // ≈ 10–20 ms of hashing on the main thread per slice
 
 type Sha256 = ReturnType<typeof sha256.create>;
 
