@@ -128,7 +128,8 @@ describe('a tampered or damaged model recovers with "Download again", without a 
     expect(await s.page.getByTestId('reply').last().textContent()).not.toContain('could not be loaded');
     expect(await s.page.evaluate(() => (globalThis as { __samePage?: boolean }).__samePage)).toBe(true);
     await s.screenshot('72-model-downloaded-again');
-  });
+    // Two instructions, each loading the planner and CLIPSeg in fresh workers: over 90 s on a busy 2-core machine.
+  }, 240_000);
 
   it('never reached the network', () => {
     expect(s.external).toEqual([]);
