@@ -123,7 +123,7 @@ describe('ModelStore with downloads', () => {
     const store = await freshStore();
     const path = 'onnx/model-1500000.onnx';
     const bytes = syntheticBytes(path);
-    const sha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const sha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))].map((b) => b.toString(16).padStart(2, '0')).join('');
     const { source, log } = await scenario();
     const url = fileURL(source, ref, path);
     const target = store.target(ref, path);
