@@ -7,7 +7,7 @@ import { fixturePins } from './fixture-pins.ts';
 import { ModelManager } from './manager.svelte.ts';
 import { ORT_WASM_PATHS } from './ort-wasm.ts';
 import { capabilityNotes, entrySize, sumSizes, type CapabilityNote, type DeviceSupport } from './presentation.ts';
-import { catalogCaps, FIXTURES_BASE, loadProfile, normaliseHost, profileSource, sameOrigin, saveProfile, storeDir, type ModelProfile } from './profile.ts';
+import { catalogCaps, loadProfile, normaliseHost, profileSource, sameOrigin, saveProfile, storeDir, type ModelProfile } from './profile.ts';
 import { fileURL } from './sources.ts';
 import { ModelStore } from './store.ts';
 
@@ -80,7 +80,7 @@ export class AppModels {
       const caps = await (this.#options.probe ?? probeCapabilities)();
       this.support = { webgpu: caps.webgpu, shaderF16: caps.shaderF16, reason: caps.reason, gpu: describeGpu(caps) };
       // Test models are checked against the sizes and hashes computed from the generated files.
-      const pins = profile.kind === 'fixtures' ? await fixturePins(FIXTURES_BASE, this.#fetch) : manifestPins;
+      const pins = profile.kind === 'fixtures' ? await fixturePins(this.#fetch) : manifestPins;
       const entries = modelEntries(this.roles, catalogCaps(profile, { shaderF16: caps.shaderF16 }), pins);
       const runtime = this.#options.runtime ?? Object.values(ORT_WASM_PATHS);
       const dir = storeDir(profile);

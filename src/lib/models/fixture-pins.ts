@@ -2,6 +2,7 @@
 // generates (models/fixtures/pins.json), so the test profile checks its downloads the way the real
 // profiles check theirs against models/pins.ts. The real pins never apply to the stand-ins.
 import type { PinLookup } from './catalog.ts';
+import { FIXTURES_BASE } from './profile.ts';
 
 type PinFile = Record<string, { size: number; sha256: string }>;
 
@@ -11,7 +12,7 @@ const isPinFile = (v: unknown): v is PinFile =>
   Object.values(v).every((p) => Number.isSafeInteger((p as { size?: unknown })?.size) && /^[0-9a-f]{64}$/.test(String((p as { sha256?: unknown })?.sha256)));
 
 /** Reads `<base>pins.json`; with none (offline, not generated) every test file is unpinned, as the dialog then says. */
-export async function fixturePins(base: string, doFetch: typeof fetch = globalThis.fetch.bind(globalThis)): Promise<PinLookup> {
+export async function fixturePins(doFetch: typeof fetch = globalThis.fetch.bind(globalThis), base = FIXTURES_BASE): Promise<PinLookup> {
   let pins: PinFile = {};
   try {
     const response = await doFetch(`${base}pins.json`, { cache: 'no-store' });
