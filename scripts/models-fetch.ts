@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Caps, Role } from '../models/manifest.ts';
 import { MANIFEST } from '../models/manifest.ts';
-import { DEFAULT_ROLES, modelEntries, type ModelEntry } from '../src/lib/models/catalog.ts';
+import { DEFAULT_ROLES, manifestPins, modelEntries, type ModelEntry, type PinLookup } from '../src/lib/models/catalog.ts';
 import { downloadFile, type DownloadTarget, type PartialMeta } from '../src/lib/models/download.ts';
 import { ModelStorageFullError } from '../src/lib/models/errors.ts';
 import { fileURL, hubSource, pathSegments } from '../src/lib/models/sources.ts';
@@ -78,6 +78,8 @@ export interface FetchOptions {
   roles?: readonly Role[];
   caps?: Caps[];
   includeUnpublished?: boolean;
+  /** Exact sizes and SHA-256 the files must have (default: models/pins.ts). */
+  pins?: PinLookup;
   fetch?: typeof fetch;
   retry?: { baseMs?: number; maxMs?: number; attempts?: number };
   log?: (line: string) => void;
@@ -97,7 +99,7 @@ export async function fetchModels(o: FetchOptions = {}): Promise<FetchReport> {
   const out = o.out ?? DEFAULT_OUT;
   const source = hubSource(o.host);
   const log = o.log ?? (() => {});
-  const entries = modelEntries(o.roles ?? DEFAULT_ROLES, o.caps ?? [{ shaderF16: true }, { shaderF16: false }]);
+  const entries = modelEntries(o.roles ?? DEFAULT_ROLES, o.caps ?? [{ shaderF16: true }, { shaderF16: false }], o.pins ?? manifestPins);
   const report: FetchReport = { downloaded: [], skipped: [], failed: [], bytes: 0, seconds: 0 };
   const t0 = performance.now();
   for (const entry of entries) {
@@ -117,6 +119,7 @@ export async function fetchModels(o: FetchOptions = {}): Promise<FetchReport> {
           url: fileURL(source, entry.ref, file.path),
           path: file.path,
           size: file.size,
+          sha256: file.sha256,
           target: diskTarget(out, entry.ref.id, file.path),
           fetch: o.fetch,
           retry: o.retry,

@@ -25,10 +25,12 @@ export type Fault =
   /** Another ETag, as if the file had changed on the server. */
   | { kind: 'etag'; etag: string }
   /** Sends the headers, then nothing until the client goes away. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Serves the file with every byte from `from` on inverted: the right length and start, the wrong content. */
+  | { kind: 'corrupt'; from: number };
 
-/** A fault for the next `times` (default 1) requests whose file path contains `path` (default: any). */
-export type FaultRule = Fault & { path?: string; times?: number };
+/** A fault for the next `times` (default 1) requests whose file path contains `path` (default: any); `ranged`: only requests with a Range header. */
+export type FaultRule = Fault & { path?: string; times?: number; ranged?: boolean };
 
 export interface ScenarioOptions {
   faults?: FaultRule[];
@@ -146,7 +148,7 @@ export async function startModelServer(options: { root?: string; port?: number }
     const range = req.headers.range ?? null;
     const entry: LoggedRequest = { method: req.method ?? 'GET', file: `${id}/${path}`, range, status: 0, sent: 0, fault: null };
     s?.log.push(entry);
-    const ruleIndex = s ? s.faults.findIndex((f) => !f.path || entry.file.includes(f.path)) : -1;
+    const ruleIndex = s ? s.faults.findIndex((f) => (!f.path || entry.file.includes(f.path)) && (!f.ranged || range !== null)) : -1;
     const fault: Fault | null = ruleIndex >= 0 ? s!.faults[ruleIndex] : null;
     if (fault) {
       const rule = s!.faults[ruleIndex];
@@ -199,6 +201,7 @@ export async function startModelServer(options: { root?: string; port?: number }
       while (entry.sent < limit && !closed) {
         const chunk = new Uint8Array(Math.min(CHUNK, limit - entry.sent));
         source.read(start + entry.sent, chunk);
+        if (fault?.kind === 'corrupt') for (let i = Math.max(0, fault.from - start - entry.sent); i < chunk.length; i++) chunk[i] ^= 0xff;
         await flushWrite(res, chunk);
         entry.sent += chunk.length;
         if (s?.bytesPerSecond) {

@@ -15,6 +15,7 @@ import { deviceCaps, loadWithFallback, pickDevice } from '../vision/transformers
 import { parsePlan, plainText, sentences } from './parse.ts';
 import { type ChatMessage, describeMessages, planMessages } from './prompt.ts';
 import type { EditPlan, Turn } from './types.ts';
+import { loadingFiles } from '../runtime/load-failure.ts';
 
 export interface PlannerOptions {
   modelId?: string;
@@ -102,7 +103,7 @@ export class Planner {
   }
 
   #load(): Promise<Loaded> {
-    this.#loaded ??= (async () => {
+    this.#loaded ??= loadingFiles('vlm', async () => {
       const id = this.#options.modelId ?? MANIFEST.vlm.id;
       const wanted = await pickDevice(this.#options.device);
       const dtype = this.#options.dtype ?? variantFor('vlm', { shaderF16: (await deviceCaps()).shaderF16 });
@@ -112,7 +113,7 @@ export class Planner {
       ]);
       if (loaded.fallback) console.warn(`Qwen2-VL: ${loaded.fallback}`);
       return { model: loaded.value, processor, device: loaded.device, dtype };
-    })();
+    });
     this.#loaded.catch(() => (this.#loaded = null));
     return this.#loaded;
   }

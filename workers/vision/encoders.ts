@@ -17,6 +17,7 @@ import {
 import { MANIFEST, type Dtype, type Role, variantFor } from '../../models/manifest.ts';
 import { type SourceImage, toRawImageExact } from './source-image.ts';
 import { deviceCaps, loadWithFallback } from './transformers-env.ts';
+import { loadingFiles } from '../runtime/load-failure.ts';
 
 type Disposable = { dispose(): Promise<unknown> };
 
@@ -76,24 +77,24 @@ export class Encoders {
       return r.value;
     };
     const pair = <M>(model: Promise<M>, other: Promise<unknown>) => Promise.all([model, other]);
-    this.clipVision = new Lazy(async () => {
+    this.clipVision = new Lazy(() => loadingFiles('clip-vision', async () => {
       const [model, processor] = await pair(load('clip-vision', (o) => CLIPVisionModelWithProjection.from_pretrained(MANIFEST['clip-vision'].id, o)), AutoProcessor.from_pretrained(MANIFEST['clip-vision'].id));
       return { model, processor: processor as Processor, dispose: () => model.dispose() };
-    });
-    this.clipText = new Lazy(async () => {
+    }));
+    this.clipText = new Lazy(() => loadingFiles('clip-text', async () => {
       const [model, tokenizer] = await pair(load('clip-text', (o) => CLIPTextModelWithProjection.from_pretrained(MANIFEST['clip-text'].id, o)), AutoTokenizer.from_pretrained(MANIFEST['clip-text'].id));
       return { model, tokenizer: tokenizer as PreTrainedTokenizer, dispose: () => model.dispose() };
-    });
-    this.t5 = new Lazy(async () => {
+    }));
+    this.t5 = new Lazy(() => loadingFiles('t5-encoder', async () => {
       const id = MANIFEST['t5-encoder'].id;
       const [model, tokenizer] = await pair(load('t5-encoder', (o) => PreTrainedModel.from_pretrained(id, { ...o, model_file_name: 'encoder_model' })), AutoTokenizer.from_pretrained(id));
       return { model, tokenizer: tokenizer as PreTrainedTokenizer, dispose: () => model.dispose() };
-    });
-    this.clipseg = new Lazy(async () => {
+    }));
+    this.clipseg = new Lazy(() => loadingFiles('clipseg', async () => {
       const id = MANIFEST.clipseg.id;
       const [model, tokenizer, processor] = await Promise.all([load('clipseg', (o) => CLIPSegForImageSegmentation.from_pretrained(id, o)), AutoTokenizer.from_pretrained(id), AutoProcessor.from_pretrained(id)]);
       return { model, tokenizer, processor, dispose: () => model.dispose() };
-    });
+    }));
   }
 
   async dtype(role: Role): Promise<Dtype> {

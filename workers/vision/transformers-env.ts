@@ -15,7 +15,14 @@ import { exposeHiddenState } from './patch-projection.ts';
 
 export interface ModelSourceConfig {
   /** The app's path: the model store, for models from `source`; 'fill-store' fetches missing files (and keeps transformers.js' ones). */
-  store?: { source: ModelSource; network?: 'never' | 'fill-store'; /** OPFS folder of the profile (test models live apart). */ dir?: string | null };
+  store?: {
+    source: ModelSource;
+    network?: 'never' | 'fill-store';
+    /** OPFS folder of the profile (test models live apart). */
+    dir?: string | null;
+    /** The store's files version (ModelManager.filesVersion): unread here, but a new value is a new config, so the page restarts the workers and nothing loaded from replaced files stays. */
+    version?: number;
+  };
   /** Without a store: folder holding `<model id>/…` in the transformers.js layout, e.g. '/models/fixtures/'. */
   localModelPath?: string;
   /** Without a store: let transformers.js fetch from the Hub (off by default: downloads belong to src/lib/models). */

@@ -4,6 +4,8 @@ import type { EditPlan, Turn } from '../../../workers/language/types.ts';
 import { VisionWorker, type MaskResult } from '../../../workers/vision/client.ts';
 import type { ModelSourceConfig } from '../../../workers/vision/transformers-env.ts';
 import { WorkerDiedError } from '../../../workers/bridge/watchdog.ts';
+import { failedRole } from '../../../workers/runtime/load-failure.ts';
+import type { Role } from '../../../models/manifest.ts';
 import { readSavedTurns, type SavedTurn } from './saved-turns.ts';
 
 /** One exchange as the conversation shows it. All text is plain text: the UI renders it as text. */
@@ -41,6 +43,8 @@ export class Assistant {
   /** Reactive: the page enables the instruction box once it is set. */
   #config = $state.raw<AssistantConfig | null>(null);
   #next = 1;
+  /** Told when a worker could not load a model from its stored files (the Models dialog marks it damaged). */
+  onloadfailure: ((role: Role, reason: string) => void) | null = null;
 
   /** (Re)configures the workers; existing ones are disposed when the source changes. */
   configure(config: AssistantConfig): void {
@@ -91,6 +95,8 @@ export class Assistant {
         turn.status = 'failed';
         // WorkerDiedError's message is written for the person ("… stopped unexpectedly. It restarts with the next request.").
         turn.error = e instanceof Error ? e.message : String(e);
+        const role = failedRole(e);
+        if (role) this.onloadfailure?.(role, turn.error);
       }
     }
     return turn;

@@ -1,5 +1,7 @@
 import { DiffusionWorker, type DiffusionEvent, type EditMeta, type EditResult, type EngineConfig, type Extend, type MaskImage, type Rect, type RgbaImage } from '../../../workers/diffusion/client.ts';
 import { cropRgba, extendCanvas, pasteBox } from '../../../workers/diffusion/images.ts';
+import { failedRole } from '../../../workers/runtime/load-failure.ts';
+import type { Role } from '../../../models/manifest.ts';
 
 /** The settings drawer: what the person chose for the next generation. */
 export interface GenerateSettings {
@@ -102,6 +104,8 @@ export class Generation {
   kind = $state<GenerationJob['kind'] | null>(null);
 
   #worker: DiffusionWorker | null = null;
+  /** Told when the worker could not load the model from its stored files (the Models dialog marks it damaged). */
+  onloadfailure: ((role: Role, reason: string) => void) | null = null;
   #config: EngineConfig | null = null;
   #controller: AbortController | null = null;
   /** Which variant is denoising; bumped when one starts and when it ends, so late previews are dropped. */
@@ -161,6 +165,8 @@ export class Generation {
           });
         } catch (e) {
           if (this.candidates.length > 0 && isAbort(e)) break;
+          const role = failedRole(e);
+          if (role) this.onloadfailure?.(role, (e as Error).message);
           throw e;
         } finally {
           this.#variant++;

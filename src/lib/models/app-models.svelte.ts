@@ -2,7 +2,8 @@
 // one ModelManager for that profile, replaced when the profile changes. The one owner of the manager.
 import type { Role } from '../../../models/manifest.ts';
 import { describeGpu, probeCapabilities, type Capabilities } from '../../../workers/runtime/capabilities.ts';
-import { DEFAULT_ROLES, modelEntries, type ModelEntry } from './catalog.ts';
+import { DEFAULT_ROLES, manifestPins, modelEntries, type ModelEntry } from './catalog.ts';
+import { fixturePins } from './fixture-pins.ts';
 import { ModelManager } from './manager.svelte.ts';
 import { ORT_WASM_PATHS } from './ort-wasm.ts';
 import { capabilityNotes, entrySize, sumSizes, type CapabilityNote, type DeviceSupport } from './presentation.ts';
@@ -82,7 +83,9 @@ export class AppModels {
     try {
       const caps = await (this.#options.probe ?? probeCapabilities)();
       this.support = { webgpu: caps.webgpu, shaderF16: caps.shaderF16, reason: caps.reason, gpu: describeGpu(caps) };
-      const entries = modelEntries(this.roles, catalogCaps(profile, { shaderF16: caps.shaderF16 }));
+      // Test models are checked against the sizes and hashes computed from the generated files.
+      const pins = profile.kind === 'fixtures' ? await fixturePins(this.#fetch) : manifestPins;
+      const entries = modelEntries(this.roles, catalogCaps(profile, { shaderF16: caps.shaderF16 }), pins);
       const runtime = this.#options.runtime ?? Object.values(ORT_WASM_PATHS);
       const dir = storeDir(profile);
       if (!this.#stores.has(dir)) this.#stores.set(dir, (this.#options.openStore ?? ModelStore.openIn)(dir));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MANIFEST } from '../../../models/manifest.ts';
-import { DEFAULT_ROLES, modelEntries } from './catalog.ts';
+import { PINS } from '../../../models/pins.ts';
+import { DEFAULT_ROLES, isUnpinned, modelEntries } from './catalog.ts';
 
 describe('model catalog', () => {
   it('merges roles that share a repository and lists config files before weights', () => {
@@ -55,5 +56,16 @@ describe('model catalog', () => {
       'Xenova/clipseg-rd64-refined',
       'stable-diffusion-v1-5/stable-diffusion-inpainting',
     ]);
+  });
+
+  it('gives pinned files their SHA-256 for their revision only; the rest stay unpinned', () => {
+    const [sd] = modelEntries(['sd-inpaint'], { shaderF16: true });
+    const pinned = sd.files.filter((f) => !isUnpinned(f));
+    for (const f of pinned) expect(f.sha256).toBe(PINS[sd.key][f.path].sha256);
+    expect(pinned.map((f) => f.path).sort()).toEqual(['text_encoder/model.fp16.safetensors', 'unet/diffusion_pytorch_model.fp16.safetensors']);
+    expect(pinned.every((f) => /^[0-9a-f]{64}$/.test(f.sha256!))).toBe(true);
+    // Another revision of the same repository gets no pin.
+    const other = modelEntries(['sd-inpaint'], { shaderF16: true }, (ref, path) => (ref.revision === 'main' ? PINS[sd.key][path] : undefined));
+    expect(other[0].files.filter((f) => !isUnpinned(f))).toEqual([]);
   });
 });

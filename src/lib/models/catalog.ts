@@ -2,6 +2,7 @@
 // revision (CLIP's vision and text towers share one), config files first, then the ONNX files of the
 // dtype this device loads.
 import { filesFor, MANIFEST, variantFor, type Caps, type Role } from '../../../models/manifest.ts';
+import { pinOf } from '../../../models/pins.ts';
 import type { ModelFile, ModelRef } from './types.ts';
 
 export interface ModelEntry {
@@ -21,7 +22,15 @@ export const DEFAULT_ROLES: readonly Role[] = Object.freeze(['vlm', 'clip-vision
 
 export const entryKey = (ref: ModelRef) => `${ref.id}@${ref.revision}`;
 
-export function modelEntries(roles: readonly Role[] = DEFAULT_ROLES, caps: Caps | readonly Caps[] = { shaderF16: false }): ModelEntry[] {
+/** Exact size and SHA-256 of a file where they are known; the real models' come from models/pins.ts. */
+export type PinLookup = (ref: ModelRef, path: string) => { size?: number; sha256?: string } | undefined;
+
+export const manifestPins: PinLookup = (ref, path) => pinOf(ref.id, ref.revision, path);
+
+/** A file with neither an exact size nor a hash: only its format can be checked. */
+export const isUnpinned = (file: ModelFile): boolean => file.sha256 === undefined && file.size === undefined;
+
+export function modelEntries(roles: readonly Role[] = DEFAULT_ROLES, caps: Caps | readonly Caps[] = { shaderF16: false }, pins: PinLookup = manifestPins): ModelEntry[] {
   const byKey = new Map<string, ModelEntry>();
   for (const c of Array.isArray(caps) ? caps : [caps]) {
     for (const role of roles) {
@@ -32,7 +41,11 @@ export function modelEntries(roles: readonly Role[] = DEFAULT_ROLES, caps: Caps 
       const entry = byKey.get(key) ?? { key, label: '', roles: [], ref, files: [], published: spec.owner === 'public' && !variant.id };
       byKey.set(key, entry);
       if (!entry.roles.includes(role)) entry.roles.push(role);
-      const add = (file: ModelFile) => entry.files.some((f) => f.path === file.path) || entry.files.push(file);
+      const add = (file: ModelFile) => {
+        if (entry.files.some((f) => f.path === file.path)) return;
+        const pin = pins(ref, file.path);
+        entry.files.push({ ...file, ...(pin?.size !== undefined && { size: pin.size }), ...(pin?.sha256 && { sha256: pin.sha256.toLowerCase() }) });
+      };
       for (const path of spec.configFiles) add({ path });
       for (const f of Object.values(variant.files)) add({ path: f.path, approxBytes: f.bytes });
     }

@@ -1,5 +1,7 @@
 // One file from a URL into a DownloadTarget: resumes with HTTP Range after a cut, retries with
 // backoff, reports progress, checks the content, and commits only a file that passed every check.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, retryAfterMs, sleep, type RetryPolicy } from './backoff.ts';
 import { ModelContentError, ModelDownloadError, ModelStorageFullError } from './errors.ts';
 import type { ChunkWriter } from './opfs.ts';
@@ -12,6 +14,8 @@ export interface PartialMeta {
   url: string;
   etag: string | null;
   total: number | null;
+  /** Resumes of this partial in a row that brought no byte (kept across attempts and sessions). */
+  failedResumes?: number;
 }
 
 /** Where a download goes: a partial file (kept across attempts and sessions) and its commit. */
@@ -35,6 +39,8 @@ export interface DownloadOptions {
   path: string;
   /** Exact size when known in advance. */
   size?: number;
+  /** Expected SHA-256 (hex) of the whole file: checked before it is committed, stored bytes re-hashed on a resume. */
+  sha256?: string;
   target: DownloadTarget;
   signal?: AbortSignal;
   fetch?: typeof fetch;
@@ -48,6 +54,13 @@ export interface DownloadOptions {
   /** Bytes gathered before one write to storage (fewer, larger writes are faster in OPFS). */
   writeBatchBytes?: number;
 }
+
+/** Resumes of one partial in a row that fail before a byte arrives; then it starts again from zero. */
+export const RESUME_FAILURE_LIMIT = 3;
+/** Bytes read at a time when re-hashing a stored partial. */
+const HASH_READ_BYTES = 2 * 1024 * 1024; // ≈ 10–20 ms of hashing on the main thread per slice
+
+type Sha256 = ReturnType<typeof sha256.create>;
 
 export interface DownloadResult {
   bytes: number;
@@ -108,6 +121,24 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
   let requests = 0;
   let resumes = 0;
   let total: number | null;
+  // The hash over the partial's first `bytes` bytes; rebuilt from storage when they differ (a resume
+  // from an earlier session, or a write that failed after its bytes were hashed).
+  let hashed: { hash: Sha256; bytes: number } | null = null;
+  const hashUpTo = async (bytes: number): Promise<Sha256 | null> => {
+    if (!o.sha256) return null;
+    if (hashed?.bytes === bytes) return hashed.hash;
+    const hash = sha256.create();
+    for (let at = 0; at < bytes; at += HASH_READ_BYTES) hash.update(await target.read(at, Math.min(bytes, at + HASH_READ_BYTES)));
+    hashed = { hash, bytes };
+    return hash;
+  };
+  // A resume that brought nothing counts against this partial; past the limit it starts again from zero.
+  const resumeFailed = async (meta: PartialMeta | null): Promise<void> => {
+    if (!meta) return;
+    const failedResumes = (meta.failedResumes ?? 0) + 1;
+    if (failedResumes >= RESUME_FAILURE_LIMIT) await target.discard();
+    else await target.setMeta({ ...meta, failedResumes });
+  };
 
   const retryLater = async (cause: unknown, waitMs: number | null, progressed: boolean) => {
     failures = progressed ? 1 : failures + 1;
@@ -147,6 +178,7 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
       response = await doFetch(o.url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal, cache: 'no-store' });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      if (offset > 0) await resumeFailed(meta);
       await retryLater(error, null, false);
       continue;
     }
@@ -164,6 +196,7 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
       await response.body?.cancel().catch(() => {});
       const error = new ModelDownloadError(statusMessage(path, o.url, response.status), response.status);
       if (!isRetryableStatus(response.status)) throw error;
+      if (offset > 0) await resumeFailed(meta);
       await retryLater(error, retryAfterMs(response.headers.get('retry-after')), false);
       continue;
     }
@@ -199,7 +232,11 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
     }
     if (start === 0) await target.setMeta({ url: o.url, etag, total });
 
-    const outcome = await receive(o, response, start, total, now);
+    const hash = await hashUpTo(start);
+    const outcome = await receive(o, response, start, total, now, hash);
+    if (hash) hashed = { hash, bytes: outcome.received };
+    if (start > 0 && outcome.received === start) await resumeFailed(meta);
+    else if (start > 0 && meta?.failedResumes) await target.setMeta({ ...meta, failedResumes: 0 });
     if (outcome.error === null) {
       if (total !== null && outcome.received !== total) {
         await retryLater(new Error(`the connection closed after ${outcome.received} of ${total} bytes`), null, outcome.received > start);
@@ -220,6 +257,10 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
     checkSize(path, size, total);
     checkSize(path, size, o.size);
     await checkComplete(path, size, target.read);
+    const hash = await hashUpTo(size);
+    hashed = null;
+    const got = hash && bytesToHex(hash.digest());
+    if (got && got !== o.sha256!.toLowerCase()) throw new ModelContentError(path, 'hash', `expected ${o.sha256!.slice(0, 12)}…, received ${got.slice(0, 12)}…`);
   } catch (error) {
     await refuse(error as Error);
   }
@@ -228,7 +269,7 @@ export async function downloadFile(o: DownloadOptions): Promise<DownloadResult> 
 }
 
 /** Streams one response body into the target from `start`; the error is returned, not thrown. */
-async function receive(o: DownloadOptions, response: Response, start: number, total: number | null, now: () => number) {
+async function receive(o: DownloadOptions, response: Response, start: number, total: number | null, now: () => number, hash: Sha256 | null) {
   const interval = o.progressIntervalMs ?? 100;
   const meter = new RateMeter(3000, now);
   let received = start;
@@ -246,6 +287,11 @@ async function receive(o: DownloadOptions, response: Response, start: number, to
   let error: unknown = null;
   let writer: ChunkWriter | null = null;
   const reader = response.body?.getReader();
+  // The hash follows exactly the bytes handed to the writer (held bytes are hashed once written).
+  const write = async (chunk: Uint8Array) => {
+    hash?.update(chunk);
+    await writer!.write(chunk);
+  };
   try {
     writer = batched(await o.target.open(start), o.writeBatchBytes ?? 4 * 1024 * 1024);
     report(true);
@@ -259,14 +305,14 @@ async function receive(o: DownloadOptions, response: Response, start: number, to
         heldBytes += chunk.byteLength;
         if (heldBytes < HEAD_BYTES) continue;
         checkStart(o.path, concat(held), total);
-        for (const part of held.splice(0)) await writer.write(part);
+        for (const part of held.splice(0)) await write(part);
         held = null;
-      } else await writer.write(chunk);
+      } else await write(chunk);
       report(false);
     }
     if (held) {
       checkStart(o.path, concat(held), total); // a file shorter than HEAD_BYTES
-      for (const part of held) await writer.write(part);
+      for (const part of held) await write(part);
       held = null;
     }
   } catch (e) {

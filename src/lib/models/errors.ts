@@ -1,6 +1,6 @@
 import { formatBytes } from '../ui/format.ts';
 
-export type ContentProblem = 'html' | 'lfs-pointer' | 'not-onnx' | 'not-json' | 'not-safetensors' | 'not-wasm' | 'size';
+export type ContentProblem = 'html' | 'lfs-pointer' | 'not-onnx' | 'not-json' | 'not-safetensors' | 'not-wasm' | 'size' | 'hash';
 
 const PROBLEM_TEXT: Readonly<Record<ContentProblem, string>> = Object.freeze({
   html: 'the server sent a web page (an error page or a login page) instead of the file',
@@ -10,6 +10,7 @@ const PROBLEM_TEXT: Readonly<Record<ContentProblem, string>> = Object.freeze({
   'not-safetensors': 'it is not a safetensors file',
   'not-wasm': 'it is not a WebAssembly module',
   size: 'its size is wrong',
+  hash: 'it was damaged in transit (SHA-256 mismatch)',
 });
 
 /** The bytes received are not the file asked for; nothing of it was kept. */
@@ -20,7 +21,11 @@ export class ModelContentError extends Error {
     readonly problem: ContentProblem,
     detail?: string,
   ) {
-    super(`"${path}" was refused: ${PROBLEM_TEXT[problem]}${detail ? ` (${detail})` : ''}. Nothing of it was saved.`);
+    super(
+      problem === 'hash'
+        ? `"${path}" was damaged in transit (SHA-256 mismatch): download it again.${detail ? ` (${detail})` : ''} Nothing of it was kept.`
+        : `"${path}" was refused: ${PROBLEM_TEXT[problem]}${detail ? ` (${detail})` : ''}. Nothing of it was saved.`,
+    );
   }
 }
 

@@ -137,4 +137,25 @@ describe('ModelManager', () => {
     expect([persistAsked, manager.persisted]).toEqual([1, true]);
     expect(manager.storage).toEqual({ usage: 9_000, quota: 10_000, available: 1_000, persisted: true });
   });
+
+  it('marks a ready model damaged when its worker cannot load it; Download again replaces its files and bumps the files version', async () => {
+    const a = entry('synthetic/a', ['config.json', 'onnx/model-20000.onnx'], { roles: ['clipseg'] });
+    const { manager, log } = await setup([a]);
+    expect(manager.markDamaged('clipseg', 'not yet')).toBeNull(); // nothing stored: nothing to mark
+    expect(await manager.downloadAll()).toBe(true);
+    const afterDownload = manager.filesVersion;
+    expect(afterDownload).toBeGreaterThan(0);
+
+    expect(manager.markDamaged('clipseg', 'The clipseg model could not be loaded from its files (protobuf).')).toBe(a.key);
+    await manager.refresh(); // the files are all there, but it stays damaged
+    expect(manager.status[a.key]).toMatchObject({ state: 'damaged', reason: expect.stringContaining('protobuf') });
+    expect(manager.allReady).toBe(false);
+
+    // Download all fetches a damaged model again rather than finding its files stored.
+    const before = (await log()).length;
+    expect(await manager.downloadAll()).toBe(true);
+    expect(manager.status[a.key].state).toBe('ready');
+    expect((await log()).length - before).toBe(2);
+    expect(manager.filesVersion).toBeGreaterThan(afterDownload);
+  });
 });

@@ -1,3 +1,4 @@
+import type { Role } from '../../../models/manifest.ts';
 import { storageEstimate, type StorageInfo } from '../history/index.ts';
 import type { RetryPolicy } from './backoff.ts';
 import type { ModelEntry } from './catalog.ts';
@@ -13,6 +14,8 @@ export type ModelStatus =
   /** `progress` is null while it waits for its turn or for the first answer. */
   | { state: 'downloading'; bytes: number; progress: ModelProgress | null }
   | { state: 'ready'; bytes: number }
+  /** Downloaded, but its worker could not load it (files damaged after they were checked, or never checked): download again. */
+  | { state: 'damaged'; bytes: number; reason: string }
   | { state: 'failed'; bytes: number; reason: string; storageFull: boolean };
 
 export interface ModelManagerOptions {
@@ -44,6 +47,8 @@ export class ModelManager {
   runtimeReady = $state(false);
   runtimeError = $state<string | null>(null);
   source = $state.raw<ModelSource>({ kind: 'self', base: '/models/' });
+  /** Bumped whenever stored model files change (a delete, a finished download): workers that loaded the old files restart. */
+  filesVersion = $state(0);
 
   readonly totalBytes = $derived(this.stored.reduce((n, m) => n + m.bytes + m.partialBytes, 0));
   readonly allReady = $derived(Object.values(this.status).every((s) => s.state === 'ready'));
@@ -55,6 +60,9 @@ export class ModelManager {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #running = new Map<string, { controller: AbortController; done: Promise<boolean> }>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** Models whose worker failed to load them, with why; cleared when their files change. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #damaged = new Map<string, string>();
 
   constructor(options: ModelManagerOptions) {
     this.entries = options.entries;
@@ -84,7 +92,9 @@ export class ModelManager {
       const complete = !!m && e.files.every((f) => m.files.some((s) => s.path === f.path));
       const bytes = m ? m.bytes + m.partialBytes : 0;
       const previous = this.status[e.key];
-      if (complete) this.status[e.key] = { state: 'ready', bytes };
+      const damaged = this.#damaged.get(e.key);
+      if (complete && damaged !== undefined) this.status[e.key] = { state: 'damaged', bytes, reason: damaged };
+      else if (complete) this.status[e.key] = { state: 'ready', bytes };
       else if (previous?.state === 'failed') this.status[e.key] = { ...previous, bytes };
       else this.status[e.key] = { state: 'missing', bytes };
     }
@@ -142,6 +152,8 @@ export class ModelManager {
         progressIntervalMs: this.#options.progressIntervalMs,
         onProgress: (progress) => (this.status[key] = { state: 'downloading', bytes: progress.bytes, progress }),
       });
+      this.#damaged.delete(key);
+      this.filesVersion++;
       return true;
     } catch (error) {
       const bytes = this.status[key]?.bytes ?? 0;
@@ -188,7 +200,10 @@ export class ModelManager {
       return false;
     }
     this.runtimeError = null;
-    const results = await Promise.all(this.entries.filter((e) => this.status[e.key]?.state !== 'ready').map((e) => this.download(e.key)));
+    // A damaged model's files are all stored: only deleting them first fetches them again.
+    const results = await Promise.all(
+      this.entries.filter((e) => this.status[e.key]?.state !== 'ready').map((e) => (this.status[e.key]?.state === 'damaged' ? this.redownload(e.key) : this.download(e.key))),
+    );
     await this.refresh();
     return results.every(Boolean) && this.runtimeReady;
   }
@@ -216,7 +231,29 @@ export class ModelManager {
       await this.#store.delete(at > 0 ? { id: key.slice(0, at), revision: key.slice(at + 1) } : key);
     }
     if (entry) this.status[key] = { state: 'missing', bytes: 0 };
+    this.#damaged.delete(key);
+    this.filesVersion++;
     await this.refresh();
+  }
+
+  /**
+   * A worker could not load `role`'s model from its stored files: the model is shown damaged (not
+   * ready) with the reason, until it is downloaded again. Returns the model's key, or null when no
+   * ready model serves that role.
+   */
+  markDamaged(role: Role, reason: string): string | null {
+    const entry = this.entries.find((e) => e.roles.includes(role));
+    const status = entry && this.status[entry.key];
+    if (!entry || !status || (status.state !== 'ready' && status.state !== 'damaged')) return null;
+    this.#damaged.set(entry.key, reason);
+    this.status[entry.key] = { state: 'damaged', bytes: status.bytes, reason };
+    return entry.key;
+  }
+
+  /** Deletes a model's files and downloads them again (the action for a damaged model). */
+  async redownload(key: string): Promise<boolean> {
+    await this.delete(key);
+    return this.download(key);
   }
 
   /** Switches where models come from (Hub host or self-hosted); stored files stay valid. */

@@ -59,6 +59,7 @@ export async function downloadModel(o: ModelDownloadOptions): Promise<ModelDownl
       url: fileURL(o.source, ref, file.path),
       path: file.path,
       size: file.size,
+      sha256: file.sha256,
       target: store.target(ref, file.path),
       signal: o.signal,
       fetch: o.fetch,

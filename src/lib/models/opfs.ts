@@ -78,12 +78,23 @@ type SyncCapable = FileSystemFileHandle & { createSyncAccessHandle(): Promise<Sy
 /** Bytes between flushes of a worker's sync handle: what a crash can lose at most. */
 const FLUSH_EVERY = 64 * 1024 * 1024;
 
+export interface WriterOptions {
+  /**
+   * Main thread: the least bytes between two commits of the writable stream (default 64 MiB). A
+   * commit makes what was written survive a closed tab; the next one waits until the bytes written
+   * since reach what the file already held, because reopening with keepExistingData copies the file
+   * into a new swap file: commits at doubling sizes copy at most about twice the file in all, and a
+   * tab closed mid-download loses at most half of what was received (or this many bytes).
+   */
+  checkpointBytes?: number;
+}
+
 /**
  * Opens `handle` for appending at `at` (the file is cut to `at` first). In a dedicated worker the
  * sync access handle writes in place; on the main thread a writable stream writes to a swap file
  * that `close()` commits, so a cut connection keeps its bytes as long as `close()` is called.
  */
-export async function openWriter(handle: FileSystemFileHandle, at: number): Promise<ChunkWriter> {
+export async function openWriter(handle: FileSystemFileHandle, at: number, options: WriterOptions = {}): Promise<ChunkWriter> {
   // Exposed in dedicated workers only (the type says otherwise because the lib includes WebWorker).
   if (typeof (handle as { createSyncAccessHandle?: unknown }).createSyncAccessHandle === 'function') {
     const sync = await (handle as SyncCapable).createSyncAccessHandle();
@@ -117,25 +128,38 @@ export async function openWriter(handle: FileSystemFileHandle, at: number): Prom
         }),
     };
   }
-  const writable = await guardQuota(() => handle.createWritable({ keepExistingData: at > 0 }));
-  try {
-    await guardQuota(async () => {
-      if (at > 0) {
-        await writable.truncate(at);
-        await writable.seek(at);
-      }
-    });
-  } catch (error) {
-    await writable.abort().catch(() => {});
-    throw error;
-  }
+  const open = async (from: number, cut: boolean) => {
+    const w = await guardQuota(() => handle.createWritable({ keepExistingData: from > 0 }));
+    try {
+      await guardQuota(async () => {
+        if (cut && from > 0) await w.truncate(from);
+        if (from > 0) await w.seek(from);
+      });
+    } catch (error) {
+      await w.abort().catch(() => {});
+      throw error;
+    }
+    return w;
+  };
+  let writable = await open(at, true);
+  const minimum = options.checkpointBytes ?? FLUSH_EVERY;
+  let committed = at;
+  let position = at;
   let failed = false;
+  const fail = (error: unknown) => {
+    failed = true;
+    throw error;
+  };
   return {
-    write: (chunk) =>
-      guardQuota(() => writable.write(chunk as Uint8Array<ArrayBuffer>)).catch((error: unknown) => {
-        failed = true;
-        throw error;
-      }),
+    write: async (chunk) => {
+      await guardQuota(() => writable.write(chunk as Uint8Array<ArrayBuffer>)).catch(fail);
+      position += chunk.byteLength;
+      if (position - committed < Math.max(minimum, committed)) return;
+      // A checkpoint: commit the swap file, then go on in a new one that starts as a copy of it.
+      await guardQuota(() => writable.close()).catch(fail);
+      committed = position;
+      writable = await open(position, false).catch(fail);
+    },
     // After a failed write the stream is errored: closing it can only fail again.
     close: () => (failed ? writable.abort().catch(() => {}) : guardQuota(() => writable.close())),
   };

@@ -119,6 +119,31 @@ describe('ModelStore with downloads', () => {
     expect((await store.model(ref))!.partialBytes).toBe(0);
   });
 
+  it('re-hashes the part stored in OPFS before resuming: a damaged part is refused, a sound one completes', async () => {
+    const store = await freshStore();
+    const path = 'onnx/model-1500000.onnx';
+    const bytes = syntheticBytes(path);
+    const sha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const { source, log } = await scenario();
+    const url = fileURL(source, ref, path);
+    const target = store.target(ref, path);
+    const storePart = async (damage: boolean) => {
+      const part = bytes.slice(0, 900_000);
+      if (damage) part[123_456] ^= 1;
+      const w = await target.open(0);
+      await w.write(part);
+      await w.close();
+      await target.setMeta({ url, etag: null, total: bytes.length });
+    };
+    await storePart(true);
+    await expect(downloadFile({ url, path, size: bytes.length, sha256, target, retry: fast })).rejects.toMatchObject({ problem: 'hash' });
+    expect(await store.model(ref)).toBeNull(); // neither kept as complete nor as a part
+    await storePart(false);
+    await downloadFile({ url, path, size: bytes.length, sha256, target, retry: fast });
+    expect(firstDifference(await bytesOf(await store.file(ref, path)), bytes)).toBe(-1);
+    expect((await log()).map((r) => r.range)).toEqual(['bytes=900000-', 'bytes=900000-']);
+  });
+
   it('keeps runtime assets by key and prunes old ones', async () => {
     const store = await freshStore();
     await store.putAsset('/assets/ort-a.wasm', new Blob(['old']));

@@ -10,6 +10,8 @@ export interface ModelFile {
   path: string;
   /** Exact size in bytes when it is known for certain; the server's length is always checked too. */
   size?: number;
+  /** SHA-256 (hex) of the file where a public listing gives it (models/pins.ts); checked before the file is kept. */
+  sha256?: string;
   /** Approximate size (from a listing) for totals and space checks before the server has answered. */
   approxBytes?: number | null;
 }
