@@ -254,7 +254,10 @@ export class Project {
       throw error;
     }
     const { record, entries, thumbnails, lost, total } = read;
-    if (access !== 'keep') this.#adopt(fresh ?? held, fresh ?? held ? null : 'elsewhere');
+    if (access !== 'keep') {
+      const claim = fresh ?? held;
+      this.#adopt(claim, claim ? null : 'elsewhere');
+    }
     this.#show(record, entries, Object.fromEntries(thumbnails), image);
     this.#lost = lost.map((step) => step.id);
     void requestPersistence();
