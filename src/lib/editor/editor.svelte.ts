@@ -102,6 +102,20 @@ export class Editor {
     };
   }
 
+  /**
+   * Work on screen that is not in the history yet, which leaving the page would lose: a generation
+   * running or waiting to be kept, a mask painted by hand, Adjust or Crop moved away from "no
+   * change", an extension chosen. The page asks before unloading while it is true.
+   */
+  get unsaved(): boolean {
+    const adjusted = !!this.adjusting && Object.entries(this.adjusting).some(([k, v]) => v !== NEUTRAL_ADJUSTMENTS[k as keyof Adjustments]);
+    const { crop, bitmap } = this;
+    const cropped = !!crop && !!bitmap && (crop.x !== 0 || crop.y !== 0 || crop.width !== bitmap.width || crop.height !== bitmap.height);
+    const extended = !!this.extending && Object.values(this.extending.extend).some((v) => v !== 0);
+    const generated = this.generation.running || this.generation.candidates.length > 0;
+    return generated || !!this.region?.mask.edited || adjusted || cropped || extended;
+  }
+
   get worker(): ImageWorker {
     this.#worker ??= new ImageWorker();
     return this.#worker;
