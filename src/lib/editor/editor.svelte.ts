@@ -99,6 +99,7 @@ export class Editor {
       cancelCrop: () => editor.cancelCrop(),
       startAdjust: (initial) => editor.startAdjust(initial),
       refreshStorage: () => editor.refreshStorage(),
+      gpuWorked: () => editor.#gpuWorked(),
     };
   }
 
@@ -539,7 +540,8 @@ export class Editor {
     } else if (e instanceof Error && e.name === 'AbortError') {
       this.notices.info(`${label} stopped`, 'Nothing was changed.');
     } else if (e instanceof DiffusionError) {
-      this.notices.error(`${label} failed`, e.message);
+      const id = this.notices.error(`${label} failed`, e.message);
+      if (e.code === 'device-lost') this.#gpuLost.push(id);
     } else if (e instanceof ImageInputError) {
       const actions = [];
       if (e.code === 'too-large' && this.#lastFile) {
@@ -570,6 +572,14 @@ export class Editor {
   }
 
   #lastFile: File | Blob | null = null;
+
+  /** Notices of a lost GPU device: they say the next edit gets a fresh one, so they go once one worked. */
+  #gpuLost: number[] = [];
+
+  #gpuWorked(): void {
+    for (const id of this.#gpuLost) this.notices.dismiss(id);
+    this.#gpuLost = [];
+  }
 
   /** Remembers the file so a "too large" message can offer to open it downscaled. */
   async open(file: File | Blob): Promise<void> {
