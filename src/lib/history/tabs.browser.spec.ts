@@ -23,9 +23,9 @@ function twoTabs() {
   return { a: tab(), b: tab(), tab, events: (p: Project) => events.get(p)! };
 }
 
-/** Until `check` holds (messages and lock changes arrive as tasks). */
+/** Until `check` holds (messages and lock changes arrive as tasks); 10 s at most, for a loaded machine. */
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 
