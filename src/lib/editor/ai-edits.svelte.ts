@@ -41,6 +41,8 @@ export interface EditorCore {
   cancelCrop(): void;
   startAdjust(initial: Partial<Adjustments>): void;
   refreshStorage(): Promise<void>;
+  /** A generation finished on the GPU: a notice that the device was lost is out of date. */
+  gpuWorked(): void;
 }
 
 /**
@@ -379,6 +381,7 @@ export class AiEdits {
       const { job, prompt } = await prepare();
       try {
         const results = await this.generation.run(job, prompt);
+        this.#core.gpuWorked();
         this.#setRegion(null);
         if (job.kind !== 'inpaint' && results[0]) this.#core.viewport.setImage(results[0].canvas, true);
       } catch (e) {

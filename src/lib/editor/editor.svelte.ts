@@ -1,4 +1,15 @@
-import { HistoryReadError, Project, ProjectDamagedError, StorageFullError, StorageWriteError, type LoadReport, type StorageInfo } from '../history/index.ts';
+import {
+  HistoryReadError,
+  Project,
+  ProjectChangedError,
+  ProjectDamagedError,
+  ProjectReadOnlyError,
+  StorageFullError,
+  StorageWriteError,
+  type LoadReport,
+  type StorageInfo,
+  type TabEvent,
+} from '../history/index.ts';
 import { describeStep } from '../history/describe.ts';
 import { ImageInputError } from '../image/errors.ts';
 import { exportFileName, downloadBlob, type ExportType } from '../image/export.ts';
@@ -16,6 +27,7 @@ export type { RegionEdit } from './ai-edits.svelte.ts';
 import type { RotateDirection, FlipAxis } from '../image/image-worker.ts';
 
 const RELOAD_LABEL = 'Reloading your image';
+const TAKE_OVER_LABEL = 'Moving editing to this tab';
 
 /** The browser's "this is not an image it can decode" (createImageBitmap's error, as comlink brings it back). */
 function isUndecodable(e: unknown): boolean {
@@ -61,6 +73,7 @@ export class Editor {
   constructor(project = new Project()) {
     this.project = project;
     this.ai = new AiEdits(Editor.#core(this));
+    project.onremote = (event) => this.#remote(event);
   }
 
   /** What the AI edits may use of the editor: the shared task runner, the screen, the worker, the hand tools. */
@@ -86,7 +99,22 @@ export class Editor {
       cancelCrop: () => editor.cancelCrop(),
       startAdjust: (initial) => editor.startAdjust(initial),
       refreshStorage: () => editor.refreshStorage(),
+      gpuWorked: () => editor.#gpuWorked(),
     };
+  }
+
+  /**
+   * Work on screen that is not in the history yet, which leaving the page would lose: a generation
+   * running or waiting to be kept, a mask painted by hand, Adjust or Crop moved away from "no
+   * change", an extension chosen. The page asks before unloading while it is true.
+   */
+  get unsaved(): boolean {
+    const adjusted = !!this.adjusting && Object.entries(this.adjusting).some(([k, v]) => v !== NEUTRAL_ADJUSTMENTS[k as keyof Adjustments]);
+    const { crop, bitmap } = this;
+    const cropped = !!crop && !!bitmap && (crop.x !== 0 || crop.y !== 0 || crop.width !== bitmap.width || crop.height !== bitmap.height);
+    const extended = !!this.extending && Object.values(this.extending.extend).some((v) => v !== 0);
+    const generated = this.generation.running || this.generation.candidates.length > 0;
+    return generated || !!this.region?.mask.edited || adjusted || cropped || extended;
   }
 
   get worker(): ImageWorker {
@@ -145,7 +173,7 @@ export class Editor {
   }
 
   startCrop(): void {
-    if (!this.bitmap) return;
+    if (!this.bitmap || !this.#mayEdit()) return;
     this.cancelAdjust();
     this.crop = { x: 0, y: 0, width: this.bitmap.width, height: this.bitmap.height };
   }
@@ -169,7 +197,7 @@ export class Editor {
 
   /** Opens the adjustments panel, optionally prefilled (e.g. by a plan for "make it brighter"). */
   startAdjust(initial: Partial<Adjustments> = {}): void {
-    if (!this.bitmap || this.busy) return;
+    if (!this.bitmap || this.busy || !this.#mayEdit()) return;
     this.crop = null;
     this.adjusting = { ...NEUTRAL_ADJUSTMENTS, ...initial };
     this.#queueAdjustPreview(this.adjusting);
@@ -230,14 +258,15 @@ export class Editor {
   get compare() { return this.ai.compare; }
   get live() { return this.ai.live; }
   get shown() { return this.ai.shown; }
-  instruct(text: string) { return this.ai.instruct(text); }
-  startMask() { this.ai.startMask(); }
-  startExtend(initial: Partial<Extend> = {}, prompt = '') { this.ai.startExtend(initial, prompt); }
+  instruct(text: string) { return this.#mayEdit() ? this.ai.instruct(text) : Promise.resolve(); }
+  startMask() { if (this.#mayEdit()) this.ai.startMask(); }
+  startExtend(initial: Partial<Extend> = {}, prompt = '') { if (this.#mayEdit()) this.ai.startExtend(initial, prompt); }
   cancelExtend() { this.ai.cancelExtend(); }
-  applyExtend() { return this.ai.applyExtend(); }
-  generate() { return this.ai.generate(); }
+  applyExtend() { return this.#mayEdit() ? this.ai.applyExtend() : Promise.resolve(); }
+  generate() { return this.#mayEdit() ? this.ai.generate() : Promise.resolve(); }
   createImage(prompt: string, size: { width: number; height: number }) { return this.ai.createImage(prompt, size); }
-  keepResult() { return this.ai.keepResult(); }
+  // A result made while another tab took editing over stays waiting: Edit here, then Keep.
+  keepResult() { return this.#mayEdit() ? this.ai.keepResult() : Promise.resolve(); }
   discardResult() { this.ai.discardResult(); }
   selectResult(index: number) { this.ai.selectResult(index); }
   cancelGenerate() { this.ai.cancelGenerate(); }
@@ -247,9 +276,71 @@ export class Editor {
   clearRegion() { this.ai.clearRegion(); }
 
   /** Undo; with a generated result waiting, it discards that result instead. */
-  undo = () => (this.ai.waiting ? this.ai.discardResult() : this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false))));
-  redo = () => this.#task('Redoing', async () => this.project.redo().then(() => this.#sync(false)));
-  jumpTo = (i: number) => this.#task('Going back in history', async () => this.project.jumpTo(i).then(() => this.#sync(false)));
+  undo = () => {
+    if (this.ai.waiting) return this.ai.discardResult();
+    if (this.#mayEdit()) return this.#task('Undoing', async () => this.project.undo().then(() => this.#sync(false)));
+  };
+  redo = () => this.#mayEdit() && this.#task('Redoing', async () => this.project.redo().then(() => this.#sync(false)));
+  jumpTo = (i: number) => this.#mayEdit() && this.#task('Going back in history', async () => this.project.jumpTo(i).then(() => this.#sync(false)));
+
+  /** Moves editing of the open project to this tab; the tab that had it then only shows it. */
+  async takeOver(): Promise<void> {
+    await this.#task(TAKE_OVER_LABEL, async () => {
+      this.#reportLoad(await this.project.takeOver());
+      await this.#sync(false);
+    });
+  }
+
+  /** Reads the open project again as storage has it (another tab changed it). */
+  async reloadProject(): Promise<void> {
+    await this.#task('Reloading the project', async () => {
+      this.#reportLoad(await this.project.refresh());
+      await this.#sync(false);
+    });
+  }
+
+  /** Set when another tab changed the project while this one was busy: it follows once idle. */
+  #behind = false;
+
+  /** What another tab did to the open project. */
+  #remote(event: TabEvent): void {
+    if (event.kind !== 'changed') return; // taken, deleted: the project is read-only now, and the banner says why
+    if (!this.project.readOnly) {
+      // Two tabs editing at once (no Web Locks here): this tab's next write would be refused anyway.
+      this.#notifyOnce(
+        'This project was changed in another tab',
+        'Your next change here would not be saved. Reload the project to continue from the other tab’s changes.',
+        [{ label: 'Reload project', run: () => this.reloadProject() }],
+      );
+      return;
+    }
+    this.#behind = true;
+    void this.#follow();
+  }
+
+  /** A read-only tab shows what the editing tab saved, as soon as it is idle. */
+  async #follow(): Promise<void> {
+    // A result waiting to be kept blocks other tasks; the next task's end comes back here.
+    if (!this.#behind || this.busy || this.ai.waiting || !this.project.readOnly) return;
+    this.#behind = false;
+    await this.#task('Updating from the other tab', async () => {
+      this.#reportLoad(await this.project.refresh());
+      await this.#sync(false);
+    });
+  }
+
+  /** False, with the reason said, when this tab only shows the project. */
+  #mayEdit(): boolean {
+    if (!this.project.readOnly) return true;
+    this.#report(this.project.lockout === 'deleted' ? new ProjectChangedError(true) : new ProjectReadOnlyError(), 'Editing');
+    return false;
+  }
+
+  /** Shows a warning unless the same one is already up (a held key must not stack copies). */
+  #notifyOnce(title: string, detail: string, actions: { label: string; run: () => void | Promise<void> }[]): void {
+    if (this.notices.list.some((n) => n.title === title)) return;
+    this.notices.show('warning', title, detail, actions);
+  }
 
   async loadProject(id: string): Promise<void> {
     await this.#task('Opening project', async () => {
@@ -322,6 +413,7 @@ export class Editor {
   }
 
   dispose(): void {
+    this.project.dispose();
     this.cancelAdjust();
     this.ai.dispose();
     this.bitmap?.close();
@@ -335,6 +427,7 @@ export class Editor {
 
   /** A hand edit: the worker makes the new pixels, the project persists them, then they are shown. */
   async #edit(label: string, edit: EditOp, params: Record<string, string | number>): Promise<void> {
+    if (!this.#mayEdit()) return;
     await this.#task(label, async () => {
       if (!this.bitmap) return;
       const applied = await this.worker.applyEdit(edit);
@@ -402,7 +495,7 @@ export class Editor {
       this.notices.info(`Still ${this.busy.toLowerCase()}…`, 'Try again when it has finished.');
       return;
     }
-    if (this.ai.waiting && label !== 'Keeping the result' && label !== RELOAD_LABEL) {
+    if (this.ai.waiting && label !== 'Keeping the result' && label !== RELOAD_LABEL && label !== TAKE_OVER_LABEL) {
       this.notices.info('Keep or discard the generated result first', 'Keep (Enter) adds it to the history; Discard (Esc) leaves the image as it was.');
       return;
     }
@@ -415,6 +508,7 @@ export class Editor {
       this.busy = null;
     }
     if (this.#imageLost) await this.#reloadImage();
+    if (this.#behind) await this.#follow();
   }
 
   /** Set when the image worker was restarted: its working image must come back from the project's history. */
@@ -446,7 +540,8 @@ export class Editor {
     } else if (e instanceof Error && e.name === 'AbortError') {
       this.notices.info(`${label} stopped`, 'Nothing was changed.');
     } else if (e instanceof DiffusionError) {
-      this.notices.error(`${label} failed`, e.message);
+      const id = this.notices.error(`${label} failed`, e.message);
+      if (e.code === 'device-lost') this.#gpuLost.push(id);
     } else if (e instanceof ImageInputError) {
       const actions = [];
       if (e.code === 'too-large' && this.#lastFile) {
@@ -454,6 +549,14 @@ export class Editor {
         actions.push({ label: 'Open downscaled', run: () => this.openFile(file, { downscaleToCap: true }) });
       }
       this.notices.error(`Can't open ${e.fileName}`, e.message, actions);
+    } else if (e instanceof ProjectReadOnlyError) {
+      this.#notifyOnce('This project is being edited in another tab', 'Nothing was changed here. Edit here moves editing to this tab; the other tab then only shows it.', [
+        { label: 'Edit here', run: () => this.takeOver() },
+      ]);
+    } else if (e instanceof ProjectChangedError) {
+      // Nothing of this change was saved, and nothing of the other tab's work was touched.
+      if (e.deleted) this.notices.error(`${label} was not saved`, e.message);
+      else this.notices.error(`${label} was not saved`, e.message, [{ label: 'Reload project', run: () => this.reloadProject() }]);
     } else if (e instanceof HistoryReadError || e instanceof StorageWriteError) {
       // Written for the person; the browser's own error, if any, is the cause.
       if (e.cause) console.warn(e.cause);
@@ -469,6 +572,14 @@ export class Editor {
   }
 
   #lastFile: File | Blob | null = null;
+
+  /** Notices of a lost GPU device: they say the next edit gets a fresh one, so they go once one worked. */
+  #gpuLost: number[] = [];
+
+  #gpuWorked(): void {
+    for (const id of this.#gpuLost) this.notices.dismiss(id);
+    this.#gpuLost = [];
+  }
 
   /** Remembers the file so a "too large" message can offer to open it downscaled. */
   async open(file: File | Blob): Promise<void> {

@@ -17,7 +17,13 @@ async function twoProjects() {
   const b = new Project({ store: storeOf(conn), now });
   await b.open(openInput('B'));
   await b.commit(editInput('b1'));
-  return { db, conn, a, b, fresh: () => new Project({ store: storeOf(db.connect()), now }) };
+  // A reload: the tabs that wrote the projects are gone (their claims released), a new one reads them.
+  const fresh = () => {
+    a.dispose();
+    b.dispose();
+    return new Project({ store: storeOf(db.connect()), now });
+  };
+  return { db, conn, a, b, fresh };
 }
 
 const ids = (p: Project) => p.entries.map((e) => e.id);

@@ -73,6 +73,33 @@ export class StorageWriteError extends Error {
   }
 }
 
+/**
+ * A project write refused because the stored record is not the one this tab last read or wrote:
+ * another tab changed (or deleted) the project meanwhile. Nothing of the write was saved, and
+ * nothing of the other tab's work was touched.
+ */
+export class ProjectChangedError extends Error {
+  override readonly name = 'ProjectChangedError';
+  /** True when the project is gone from storage altogether. */
+  readonly deleted: boolean;
+  constructor(deleted: boolean) {
+    super(
+      deleted
+        ? 'This project was deleted in another tab, so this change was not saved. What you see is still here: Export keeps a copy.'
+        : 'This project was changed in another tab, so this change was not saved here. Reload the project to see the other tab’s changes, then make yours again.',
+    );
+    this.deleted = deleted;
+  }
+}
+
+/** A change asked for in a tab that only shows the project: another tab is editing it. */
+export class ProjectReadOnlyError extends Error {
+  override readonly name = 'ProjectReadOnlyError';
+  constructor() {
+    super('This project is being edited in another tab, so nothing was changed here. Choose Edit here to edit it in this tab instead; the other tab then only shows it.');
+  }
+}
+
 const lowerFirst = (s: string) => (s ? s[0].toLowerCase() + s.slice(1) : s);
 
 /** Runs a read; a failure of the browser's storage (a DOMException) becomes StorageReadError, ours pass through. */

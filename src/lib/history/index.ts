@@ -7,7 +7,10 @@ export {
   HistoryReadError,
   ProjectMissingError,
   ProjectDamagedError,
+  ProjectChangedError,
+  ProjectReadOnlyError,
   isQuotaError,
 } from './errors.ts';
 export { storageEstimate, requestPersistence } from './storage.ts';
 export type * from './types.ts';
+export { BrowserTabs, NoTabs, type TabCoordinator, type TabEvent, type TabMessage, type Claim } from './tabs.ts';

@@ -142,6 +142,7 @@ describe('Project history', () => {
 describe('on a full disk', () => {
   it('undo, redo, load and close still work when their small cursor writes are refused', async () => {
     const { db, project } = await threeEdits();
+    project.dispose(); // a reload: the page that wrote it is gone
     const full = new FullForCursorStore(db.connect());
     const same = new Project({ store: full });
     await same.load(project.id!);
@@ -166,6 +167,7 @@ describe('on a full disk', () => {
         return Promise.reject(new DOMException('disk gone', 'UnknownError'));
       }
     })(db.connect());
+    project.dispose();
     const same = new Project({ store: broken });
     await same.load(project.id!);
     await expect(same.undo()).rejects.toThrow('disk gone');

@@ -1,5 +1,6 @@
-import { ProjectDamagedError, ProjectMissingError, StorageFullError } from './errors.ts';
-import { HistoryStore } from './store.ts';
+import { ProjectChangedError, ProjectDamagedError, ProjectMissingError, ProjectReadOnlyError, StorageFullError } from './errors.ts';
+import { DEFAULT_DB_NAME, HistoryStore, type ReadProject } from './store.ts';
+import { BrowserTabs, type Claim, type TabCoordinator, type TabEvent } from './tabs.ts';
 import { requestPersistence, storageEstimate } from './storage.ts';
 import { append, canRedo, canUndo, moveTo } from './timeline.ts';
 import type {
@@ -19,7 +20,18 @@ export interface ProjectOptions {
   /** Clock for entry and project times (tests pin it). */
   now?: () => number;
   newId?: () => string;
+  /** Who else has this project open (other tabs); default: the browser's Web Locks and BroadcastChannel. */
+  tabs?: TabCoordinator;
 }
+
+/**
+ * Why this tab only shows the open project: another tab had it open for editing when it was opened
+ * here (`elsewhere`), another tab took editing over (`taken`), or another tab deleted it (`deleted`).
+ */
+export type Lockout = 'elsewhere' | 'taken' | 'deleted';
+
+/** How `#load` treats the tab's claim: try for it, take it from another tab, or keep what this tab has. */
+type Access = 'claim' | 'steal' | 'keep';
 
 /**
  * The open project and its edit history, as reactive state for the UI.
@@ -28,6 +40,10 @@ export interface ProjectOptions {
  * write fails (StorageFullError included) the state is exactly what it was. Exception: undo,
  * redo, jumpTo, load and close still work on a full disk; their small cursor/last-project write
  * is then skipped, and the cursor is saved with the next successful write.
+ *
+ * One tab edits a project at a time: opening claims it (TabCoordinator); a tab that finds it claimed
+ * shows it read-only (`lockout`), refuses changes with ProjectReadOnlyError, and can `takeOver`.
+ * Every write announces the new revision so read-only tabs can `refresh`.
  */
 export class Project {
   #id = $state<string | null>(null);
@@ -39,6 +55,7 @@ export class Project {
   /** The current entry's image, read from storage only when that entry becomes current. */
   #image = $state.raw<Blob | null>(null);
   #pending = $state(0);
+  #lockout = $state<Lockout | null>(null);
 
   #current = $derived<EntryMeta | null>(this.#entries[this.#cursor] ?? null);
   #canUndo = $derived(canUndo(this.#cursor, this.#entries.length));
@@ -49,14 +66,22 @@ export class Project {
   /** Steps the last load left out as unreadable: the next write of the record deletes their records. */
   #lost: string[] = [];
   #queue: Promise<unknown> = Promise.resolve();
+  /** This tab's claim on the open project; null while read-only. */
+  #claim: Claim | null = null;
   readonly #store: HistoryStore;
   readonly #now: () => number;
   readonly #newId: () => string;
+  readonly #tabs: TabCoordinator;
+
+  /** What another tab did to the open project, once this project has taken it in (the page refreshes or says so). */
+  onremote: ((event: TabEvent) => void) | null = null;
 
   constructor(options: ProjectOptions = {}) {
     this.#store = options.store ?? new HistoryStore();
     this.#now = options.now ?? Date.now;
     this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.#tabs = options.tabs ?? new BrowserTabs(DEFAULT_DB_NAME);
+    this.#tabs.onevent = (event) => this.#fromTab(event);
   }
 
   get id(): string | null { return this.#id; }
@@ -68,6 +93,9 @@ export class Project {
   get canRedo(): boolean { return this.#canRedo; }
   get image(): Blob | null { return this.#image; }
   get busy(): boolean { return this.#pending > 0; }
+  /** Why this tab may not change the open project; null when it may. */
+  get lockout(): Lockout | null { return this.#lockout; }
+  get readOnly(): boolean { return this.#lockout !== null; }
 
   /** The thumbnail of an entry of this project, for the history panel. */
   thumbnail(entryId: string): Blob | undefined {
@@ -97,12 +125,21 @@ export class Project {
         name: input.name,
         createdAt: time,
         updatedAt: time,
+        revision: 1,
         entryIds: [entry.id],
         cursor: 0,
         width: input.width,
         height: input.height,
       };
-      await this.#store.create(record, entry, { image: input.image, thumbnail: input.thumbnail }, input.original);
+      // A new id: no other tab can hold it.
+      const claim = await this.#tabs.claim(record.id);
+      try {
+        await this.#store.create(record, entry, { image: input.image, thumbnail: input.thumbnail }, input.original);
+      } catch (error) {
+        claim?.release();
+        throw error;
+      }
+      this.#adopt(claim, claim ? null : 'elsewhere');
       this.#show(record, [entry], { [entry.id]: input.thumbnail }, input.image ?? input.original);
       void requestPersistence();
       return entry;
@@ -112,7 +149,7 @@ export class Project {
   /** Adds an entry after the current one; a redo branch ahead of the cursor is dropped and its blobs deleted. */
   commit(input: EntryInput): Promise<EntryMeta> {
     return this.#run(async () => {
-      const record = this.#requireOpen();
+      const record = this.#requireWritable();
       const time = this.#now();
       const entry = newEntry(this.#newId(), input.op, input.params, input.instruction, time, input, {
         imageIsOriginal: false,
@@ -124,6 +161,7 @@ export class Project {
         entryIds: [...next.entryIds],
         cursor: next.cursor,
         updatedAt: time,
+        revision: record.revision + 1,
         width: entry.width,
         height: entry.height,
       };
@@ -132,6 +170,7 @@ export class Project {
       const thumbnails = { ...this.#thumbnails, [entry.id]: input.thumbnail };
       for (const id of dropped) delete thumbnails[id];
       this.#show(updated, [...this.#entries.slice(0, record.cursor + 1), entry], thumbnails, input.image);
+      this.#announce(updated);
       return entry;
     });
   }
@@ -158,6 +197,24 @@ export class Project {
     return this.#run(() => this.#load(projectId));
   }
 
+  /** Reads the open project again as storage has it now (after another tab changed it); access stays as it is. */
+  refresh(): Promise<LoadReport> {
+    return this.#run(() => this.#load(this.#requireOpen().id, 'keep'));
+  }
+
+  /**
+   * Moves editing of the open project to this tab: the tab that had it becomes read-only (it receives
+   * `taken`), and the project is read again so this tab continues from that tab's last change.
+   */
+  takeOver(): Promise<LoadReport> {
+    return this.#run(() => {
+      const { id } = this.#requireOpen();
+      if (this.#lockout === 'deleted') throw new ProjectChangedError(true);
+      // Stealing its own lock would make this tab lose it.
+      return this.#load(id, this.#lockout ? 'steal' : 'keep');
+    });
+  }
+
   /**
    * Reopens the project that was open when the page was last closed. A pointer to a project that is
    * gone is forgotten without a word (null); one to a project that cannot be opened is forgotten and
@@ -181,10 +238,26 @@ export class Project {
     });
   }
 
-  async #load(projectId: string): Promise<LoadReport> {
-    const { record, entries, thumbnails, lost, total } = await this.#store.readProject(projectId);
-    const image = await this.#store.getImage(record.id, entries[record.cursor]);
-    await unlessFull(this.#store.setLastProjectId(record.id));
+  async #load(projectId: string, access: Access = 'claim'): Promise<LoadReport> {
+    // Claimed before reading, so a tab that takes over reads the other tab's last change.
+    const held = this.#id === projectId ? this.#claim : null;
+    const fresh = access === 'steal' || (access === 'claim' && !held) ? await this.#tabs.claim(projectId, { steal: access === 'steal' }) : null;
+    let read: ReadProject;
+    let image: Blob;
+    try {
+      read = await this.#store.readProject(projectId);
+      image = await this.#store.getImage(projectId, read.entries[read.record.cursor]);
+      // Following another tab's changes is not opening the project.
+      if (access !== 'keep') await unlessFull(this.#store.setLastProjectId(projectId));
+    } catch (error) {
+      fresh?.release();
+      throw error;
+    }
+    const { record, entries, thumbnails, lost, total } = read;
+    if (access !== 'keep') {
+      const claim = fresh ?? held;
+      this.#adopt(claim, claim ? null : 'elsewhere');
+    }
     this.#show(record, entries, Object.fromEntries(thumbnails), image);
     this.#lost = lost.map((step) => step.id);
     void requestPersistence();
@@ -201,11 +274,13 @@ export class Project {
 
   rename(name: string): Promise<void> {
     return this.#run(async () => {
-      const updated = { ...this.#requireOpen(), name, updatedAt: this.#now() };
+      const record = this.#requireWritable();
+      const updated = { ...record, name, updatedAt: this.#now(), revision: record.revision + 1 };
       await this.#store.saveProject(updated, this.#lost);
       this.#lost = [];
       this.#record = updated;
       this.#name = name;
+      this.#announce(updated);
     });
   }
 
@@ -234,7 +309,9 @@ export class Project {
    */
   repair(projectId: string): Promise<void> {
     return this.#run(async () => {
-      await this.#store.repair(projectId, this.#now());
+      if (projectId === this.#id) this.#requireWritable();
+      const record = await this.#store.repair(projectId, this.#now());
+      this.#announce(record);
       if (projectId === this.#id) await this.#load(projectId);
     });
   }
@@ -243,6 +320,7 @@ export class Project {
   deleteProject(projectId: string): Promise<void> {
     return this.#run(async () => {
       await this.#store.deleteProject(projectId);
+      this.#tabs.announce({ kind: 'deleted', projectId });
       if (projectId === this.#id) this.#clear();
     });
   }
@@ -257,16 +335,21 @@ export class Project {
   }
 
   async #moveTo(target: (cursor: number) => number): Promise<void> {
-    const record = this.#record;
-    if (!record) return;
+    if (!this.#record) return;
+    const record = this.#requireWritable();
     const cursor = moveTo(record, target(record.cursor));
     if (cursor === null) return;
     const entry = this.#entries[cursor];
     const image = await this.#store.getImage(record.id, entry);
-    const updated = { ...record, cursor, updatedAt: this.#now(), width: entry.width, height: entry.height };
-    // A full disk must not block undo: the entries are all saved, and the cursor goes with the next write.
-    if (await unlessFull(this.#store.saveProject(updated, this.#lost))) this.#lost = [];
-    this.#record = updated;
+    const updated = { ...record, cursor, updatedAt: this.#now(), revision: record.revision + 1, width: entry.width, height: entry.height };
+    // A full disk must not block undo: the entries are all saved, and the cursor goes with the next
+    // write, which then replaces the revision still stored.
+    const saved = await unlessFull(this.#store.saveProject(updated, this.#lost));
+    if (saved) {
+      this.#lost = [];
+      this.#announce(updated);
+    }
+    this.#record = saved ? updated : { ...updated, revision: record.revision };
     this.#cursor = cursor;
     this.#image = image;
   }
@@ -282,7 +365,34 @@ export class Project {
     this.#image = image;
   }
 
+  /** Lets other tabs have the open project and stops listening to them. The project cannot be used afterwards. */
+  dispose(): void {
+    this.#claim?.release();
+    this.#claim = null;
+    this.#tabs.dispose();
+  }
+
+  /** Makes `claim` this tab's claim on the open project, letting go of the one before. */
+  #adopt(claim: Claim | null, lockout: Lockout | null): void {
+    if (this.#claim !== claim) this.#claim?.release();
+    this.#claim = claim;
+    this.#lockout = lockout;
+  }
+
+  #announce(record: ProjectRecord): void {
+    this.#tabs.announce({ kind: 'changed', projectId: record.id, revision: record.revision });
+  }
+
+  #fromTab(event: TabEvent): void {
+    if (event.projectId !== this.#id) return;
+    if (event.kind === 'changed' && event.revision <= (this.#record?.revision ?? 0)) return;
+    if (event.kind === 'taken') this.#adopt(null, 'taken');
+    if (event.kind === 'deleted') this.#adopt(null, 'deleted');
+    this.onremote?.(event);
+  }
+
   #clear(): void {
+    this.#adopt(null, null);
     this.#record = null;
     this.#lost = [];
     this.#id = null;
@@ -296,6 +406,14 @@ export class Project {
   #requireOpen(): ProjectRecord {
     if (!this.#record) throw new Error('No project is open.');
     return this.#record;
+  }
+
+  /** The open project's record, if this tab may change it. */
+  #requireWritable(): ProjectRecord {
+    const record = this.#requireOpen();
+    if (this.#lockout === 'deleted') throw new ProjectChangedError(true);
+    if (this.#lockout) throw new ProjectReadOnlyError();
+    return record;
   }
 
   #run<T>(task: () => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import { createStore, get, getMany, promisifyRequest, set, type UseStore } from 'idb-keyval';
-import { HistoryReadError, ProjectDamagedError, ProjectMissingError, guardQuota, guardRead } from './errors.ts';
+import { HistoryReadError, ProjectChangedError, ProjectDamagedError, ProjectMissingError, guardQuota, guardRead } from './errors.ts';
 import {
   ENTRY_KINDS,
   LAST_PROJECT_KEY,
@@ -11,7 +11,7 @@ import {
   projectKey,
 } from './keys.ts';
 import type { EntryBlobs, EntryMeta, LostStep, ProjectListing, ProjectRecord, ProjectSummary, UnreadableProject } from './types.ts';
-import { checkSteps, readBlob, readEntryMeta, readLastProjectId, readProjectRecord, recoverSteps, type StoredSteps } from './validate.ts';
+import { checkSteps, readBlob, readEntryMeta, readLastProjectId, readProjectRecord, recoverSteps, storedRevision, type StoredSteps } from './validate.ts';
 
 /** A project as `Project.load` opens it: cut to its readable steps, with what was left out. */
 export interface ReadProject {
@@ -32,6 +32,11 @@ type Put = [IDBValidKey, unknown];
  * Persistence of projects and their history in one idb-keyval store. Plain TypeScript, no Svelte.
  * Every change of state is one IndexedDB transaction, so a failed write (quota) leaves the
  * previous state whole; quota failures surface as StorageFullError.
+ *
+ * Every write of a project record carries the next revision (`ProjectRecord.revision`) and lands only
+ * if the stored record is at the revision before it, checked inside the same transaction: a tab
+ * holding an older copy gets ProjectChangedError, and nothing of another tab's work is overwritten or
+ * deleted (two tabs on one project, issue 14).
  */
 export class HistoryStore {
   readonly #db: UseStore;
@@ -40,7 +45,10 @@ export class HistoryStore {
     this.#db = db;
   }
 
-  /** A new project with its first (`open`) entry and the user's original file; also marks it last opened. */
+  /**
+   * A new project with its first (`open`) entry and the user's original file; also marks it last
+   * opened. Refused (ProjectChangedError) if a record with its id exists.
+   */
   create(project: ProjectRecord, entry: EntryMeta, blobs: EntryBlobs, original: Blob): Promise<void> {
     const puts: Put[] = [
       ...entryPuts(project.id, entry, blobs),
@@ -48,22 +56,24 @@ export class HistoryStore {
       [projectKey(project.id), project],
       [LAST_PROJECT_KEY, project.id],
     ];
-    return this.#write(puts, []);
+    return this.#write(project.id, null, puts, []);
   }
 
-  /** Adds an entry, saves the project record that now lists it, and deletes the dropped redo branch. */
+  /**
+   * Adds an entry, saves the project record that now lists it, and deletes the dropped redo branch.
+   * `project.revision` must be one more than the stored record's, or nothing is written (ProjectChangedError).
+   */
   append(project: ProjectRecord, entry: EntryMeta, blobs: EntryBlobs, dropped: readonly string[]): Promise<void> {
     const puts: Put[] = [...entryPuts(project.id, entry, blobs), [projectKey(project.id), project]];
-    return this.#write(puts, dropKeys(project.id, dropped));
+    return this.#write(project.id, project.revision - 1, puts, dropKeys(project.id, dropped));
   }
 
   /**
    * Saves the project record alone (cursor moves, renames); `dropped` entries (steps an open left out
-   * as unreadable) are deleted in the same transaction.
+   * as unreadable) are deleted in the same transaction. Checked like `append`.
    */
   saveProject(project: ProjectRecord, dropped: readonly string[] = []): Promise<void> {
-    if (dropped.length === 0) return guardQuota(() => set(projectKey(project.id), project, this.#db));
-    return this.#write([[projectKey(project.id), project]], dropKeys(project.id, dropped));
+    return this.#write(project.id, project.revision - 1, [[projectKey(project.id), project]], dropKeys(project.id, dropped));
   }
 
   /** The project record, checked; undefined when there is none. Throws ProjectDamagedError when it cannot be read. */
@@ -256,7 +266,7 @@ export class HistoryStore {
    * transaction. Throws ProjectDamagedError when nothing can be kept (only deleting helps then).
    */
   async repair(projectId: string, now: number): Promise<ProjectRecord> {
-    const { saved, stored, original, entryKeys } = await guardRead(async () => {
+    const { saved, revision, stored, original, entryKeys } = await guardRead(async () => {
       const [value, entryRows, imageRows, originalValue, keysOfProject] = await this.#db('readonly', (s) =>
         Promise.all([
           promisifyRequest(s.get(projectKey(projectId))),
@@ -272,7 +282,13 @@ export class HistoryStore {
         hasImage: (eid) => images.has(eid),
         hasOriginal: readBlob(originalValue) !== undefined,
       };
-      return { saved: readProjectRecord(value, projectId), stored, original: readBlob(originalValue), entryKeys: keysOfProject.flat() };
+      return {
+        saved: readProjectRecord(value, projectId),
+        revision: storedRevision(value),
+        stored,
+        original: readBlob(originalValue),
+        entryKeys: keysOfProject.flat(),
+      };
     });
     const check = saved.ok ? checkSteps(saved.value.entryIds, stored) : recoverSteps(stored);
     if (check.readable.length === 0) throw new ProjectDamagedError(check.lost[0]?.problem ?? (saved.ok ? 'It has no steps.' : saved.problem));
@@ -283,6 +299,7 @@ export class HistoryStore {
       name: saved.ok ? saved.value.name : original instanceof File && original.name ? original.name : 'Recovered project',
       createdAt: saved.ok ? saved.value.createdAt : kept[0].time,
       updatedAt: now,
+      revision: (revision ?? 0) + 1,
       entryIds: kept.map((e) => e.id),
       cursor,
       width: kept[cursor].width,
@@ -292,7 +309,8 @@ export class HistoryStore {
     // Rewrite the kept steps' metadata too: a record that read with fallbacks is stored clean.
     const puts: Put[] = [[projectKey(projectId), record], ...kept.map((e): Put => [entryKey('entry', projectId, e.id), e])];
     const deletes = entryKeys.filter((k) => !keep.has(idsOf(k)[1] ?? ''));
-    await this.#write(puts, deletes);
+    // Refused if another tab wrote the record since it was read here.
+    await this.#write(projectId, revision, puts, deletes);
     return record;
   }
 
@@ -324,14 +342,36 @@ export class HistoryStore {
     );
   }
 
-  /** Puts and deletes in ONE transaction: all of it lands or none of it does. */
-  #write(puts: readonly Put[], deletes: readonly IDBValidKey[]): Promise<void> {
+  /**
+   * Puts and deletes in ONE transaction: all of it lands or none of it does, and only if the stored
+   * record of the project is at revision `expected` (null: there is none) when the transaction reads
+   * it; otherwise ProjectChangedError and nothing is written.
+   */
+  #write(projectId: string, expected: number | null, puts: readonly Put[], deletes: readonly IDBValidKey[]): Promise<void> {
     return guardQuota(() =>
-      this.#db('readwrite', (s) => {
-        for (const key of deletes) s.delete(key);
-        for (const [key, value] of puts) s.put(value, key);
-        return promisifyRequest(s.transaction);
-      }),
+      this.#db(
+        'readwrite',
+        (s) =>
+          new Promise<void>((resolve, reject) => {
+            const tx = s.transaction;
+            let refusal: unknown = null;
+            const current = s.get(projectKey(projectId));
+            current.onsuccess = () => {
+              const found = storedRevision(current.result);
+              try {
+                if (found !== expected) throw new ProjectChangedError(found === null);
+                for (const key of deletes) s.delete(key);
+                for (const [key, value] of puts) s.put(value, key);
+              } catch (error) {
+                // A refusal, or a value IndexedDB cannot store (DataCloneError): nothing of it lands.
+                refusal = error;
+                tx.abort();
+              }
+            };
+            tx.oncomplete = () => resolve();
+            tx.onabort = () => reject(refusal ?? tx.error ?? new DOMException('The write was aborted.', 'AbortError'));
+          }),
+      ),
     );
   }
 }

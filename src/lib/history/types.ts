@@ -27,6 +27,12 @@ export interface ProjectRecord {
   name: string;
   createdAt: number;
   updatedAt: number;
+  /**
+   * Counts the writes of this record. A write must replace exactly the revision before its own, so a
+   * tab holding an older copy cannot overwrite (or delete the steps of) another tab's work. Records
+   * from before the field read as 0.
+   */
+  revision: number;
   entryIds: string[];
   cursor: number;
   /** Size of the current entry, kept here so the recent list needs no entry reads. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSteps, foundInstead, readBlob, readEntryMeta, readLastProjectId, readProjectRecord, recoverSteps, type StoredSteps } from './validate.ts';
+import { checkSteps, foundInstead, readBlob, readEntryMeta, readLastProjectId, readProjectRecord, recoverSteps, storedRevision, type StoredSteps } from './validate.ts';
 import type { EntryMeta, ProjectRecord } from './types.ts';
 
 const record = (over: Partial<ProjectRecord> = {}): ProjectRecord => ({
@@ -7,6 +7,7 @@ const record = (over: Partial<ProjectRecord> = {}): ProjectRecord => ({
   name: 'beach.jpg',
   createdAt: 10,
   updatedAt: 20,
+  revision: 7,
   entryIds: ['a', 'b', 'c'],
   cursor: 2,
   width: 640,
@@ -56,9 +57,19 @@ describe('readProjectRecord', () => {
 
   it('falls back to safe values for fields that only describe the project', () => {
     const r = readProjectRecord({ id: 'p', entryIds: ['a', 'b'], cursor: 9, name: 5, createdAt: 'x', updatedAt: NaN, width: -1, height: 1.5 }, 'p');
-    expect(r).toEqual({ ok: true, value: { id: 'p', name: 'Untitled project', createdAt: 0, updatedAt: 0, entryIds: ['a', 'b'], cursor: 1, width: 0, height: 0 } });
+    expect(r).toEqual({ ok: true, value: { id: 'p', name: 'Untitled project', createdAt: 0, updatedAt: 0, revision: 0, entryIds: ['a', 'b'], cursor: 1, width: 0, height: 0 } });
     expect(readProjectRecord(record({ cursor: -3 }), 'p')).toMatchObject({ ok: true, value: { cursor: 0 } });
     expect(readProjectRecord(record({ cursor: 1.5 }), 'p')).toMatchObject({ ok: true, value: { cursor: 2 } });
+  });
+
+  it('reads a record from before revisions, or with a revision that is not a count, as revision 0', () => {
+    const { revision: _, ...old } = record();
+    expect(readProjectRecord(old, 'p')).toEqual({ ok: true, value: record({ revision: 0 }) });
+    for (const revision of [-1, 1.5, '3', NaN, null]) expect(readProjectRecord({ ...old, revision }, 'p')).toMatchObject({ ok: true, value: { revision: 0 } });
+  });
+
+  it('storedRevision: null when nothing is stored, 0 for an old or damaged record, else the count', () => {
+    expect([undefined, 42, { id: 'p' }, record(), record({ revision: 0 })].map(storedRevision)).toEqual([null, 0, 0, 7, 0]);
   });
 
   it('copies the step list (the caller may change it)', () => {

@@ -44,11 +44,27 @@ export function readProjectRecord(value: unknown, projectId: string): Read<Proje
     name: typeof value.name === 'string' && value.name.trim() ? value.name : 'Untitled project',
     createdAt,
     updatedAt: isFiniteNumber(value.updatedAt) ? value.updatedAt : createdAt,
+    revision: readRevision(value),
     entryIds: [...ids],
     cursor,
     width: isSize(value.width) ? value.width : 0,
     height: isSize(value.height) ? value.height : 0,
   });
+}
+
+/**
+ * The revision of whatever is stored as a project record: null when there is none, 0 for a record
+ * from before revisions (or one too damaged to say). Project writes compare it inside their transaction.
+ */
+export function storedRevision(value: unknown): number | null {
+  if (value === undefined) return null;
+  return readRevision(value);
+}
+
+function readRevision(value: unknown): number {
+  if (!isObject(value)) return 0;
+  const revision = value.revision;
+  return Number.isSafeInteger(revision) && (revision as number) >= 0 ? (revision as number) : 0;
 }
 
 function isJson(v: unknown, depth = 0): v is JsonValue {
