@@ -23,6 +23,7 @@ const entry = (id: string, over: Partial<EntryMeta> = {}): EntryMeta => ({
   height: 640,
   hasMask: false,
   imageIsOriginal: false,
+  storage: { kind: 'image' },
   ...over,
 });
 
