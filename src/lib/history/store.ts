@@ -176,13 +176,14 @@ export class HistoryStore {
 
   /**
    * Makes `first` (a step of the project, now stored as a full image: `image` when it was stored as a
-   * change) the project's first step: the steps before it and all their records are deleted, in one
-   * transaction with the new record.
+   * change) the project's first step: the steps before it and all their records are deleted, and the
+   * opened file with them (only the `open` step read its pixels from it), in one transaction with the
+   * new record.
    */
   removeBefore(project: ProjectRecord, first: EntryMeta, image: Blob | undefined, dropped: readonly string[]): Promise<void> {
     const puts: Put[] = [[entryKey('entry', project.id, first.id), first], [projectKey(project.id), project]];
     if (image) puts.push([entryKey('image', project.id, first.id), image]);
-    return this.#write(puts, dropKeys(project.id, dropped));
+    return this.#write(puts, [...dropKeys(project.id, dropped), originalKey(project.id)]);
   }
 
   /** Bytes the project's records take: images and boxes, thumbnails, masks and the opened file. */
