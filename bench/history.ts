@@ -22,12 +22,6 @@ const H = Number(params.get('h') ?? 4000);
 const MB = (n: number) => `${(n / 1e6).toFixed(n < 1e6 ? 3 : 1)} MB`;
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 
-async function png(image: ImageData): Promise<File> {
-  const canvas = new OffscreenCanvas(image.width, image.height);
-  canvas.getContext('2d')!.putImageData(image, 0, 0);
-  return new File([await canvas.convertToBlob({ type: 'image/png' })], 'photo.png', { type: 'image/png' });
-}
-
 runBench(async () => {
   const dbName = `bench-history-${crypto.randomUUID()}`;
   const store = new HistoryStore(createStore(dbName, 'projects'));
@@ -51,7 +45,7 @@ runBench(async () => {
     const rows: { op: string; added: number; old: number }[] = [];
     /** The old code's record of the current working image: a PNG of the whole of it. */
     const oldBytes = async () => (await worker.encodeImage('image/png')).size;
-    let oldCache = new Map<string, number>();
+    const oldCache = new Map<string, number>();
 
     async function step(label: string, kind: string, run: () => Promise<{ applied: Applied; commit: (t0: number) => Promise<EntryMeta> }>) {
       const before = project.bytes!;

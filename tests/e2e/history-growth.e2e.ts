@@ -42,7 +42,10 @@ async function shownSize(page: Page): Promise<string> {
 const format = (n: number) => {
   const units = ['B', 'KB', 'MB', 'GB'];
   let i = 0;
-  while (n >= 1000 && i < units.length - 1) (n /= 1000), i++;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
   return `${n.toFixed(n < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
 };
 
