@@ -134,4 +134,23 @@ describe('history storage grows with what changed', () => {
     expect(isRed(await sampleImage(s.page, 0.25, 0.4))).toBe(true);
     expect(isWhite(await sampleImage(s.page, 0.5, 0.97))).toBe(true);
   });
+
+  it('warns before storage runs short, with ways to free it', async () => {
+    // Playwright's contexts report a fixed 10 GiB quota; the page is told 60 MB are left instead.
+    await s.page.addInitScript(() => {
+      StorageManager.prototype.estimate = async () => ({ usage: 10e9 - 60e6, quota: 10e9 });
+    });
+    await s.page.reload();
+    await ready(s.page);
+    const warning = s.page.getByTestId('notice-warning').filter({ hasText: 'Storage is running short' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toMatch(/60 MB is left for your projects/);
+    expect(await warning.getByRole('button', { name: 'Manage projects' }).count()).toBe(1);
+    expect(await warning.getByRole('button', { name: 'Remove older steps' }).count()).toBe(1);
+    await s.screenshot('61-growth-storage-short');
+    // Said once, not again with every edit.
+    await s.page.getByRole('button', { name: 'Rotate right' }).click();
+    await idle(s.page);
+    expect(await s.page.getByTestId('notice-warning').filter({ hasText: 'Storage is running short' }).count()).toBe(1);
+  });
 });

@@ -11,7 +11,7 @@ import type { EntryMeta, StepDelta, StepStorage } from './types.ts';
  * long (they fold into one draw, src/lib/image/transform.ts); a patch costs its share of the image's
  * area. Decoding a 24-MP PNG takes about as long as 2–3 such passes here, so 4 keeps the worst
  * rebuild within about three times the cost of opening a full image, while a rotate-only history
- * never needs a second keyframe and a 256² inpaint in a 24-MP photo needs one every ~1,400 edits.
+ * never needs a second keyframe (small inpaints are bounded by MAX_REPLAY_PATCHES instead).
  */
 export const MAX_REPLAY_PASSES = 4;
 

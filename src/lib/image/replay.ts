@@ -99,8 +99,10 @@ export async function rebuild(image: StepImage, cache: ImageCache, keep: ImageBi
   // One bitmap under two keys would be closed with the first one evicted: a copy (it shares the pixels).
   if (result === bitmap) result = await createImageBitmap(bitmap);
   if (result.width !== image.width || result.height !== image.height) {
+    // Only a damaged record gets here: said plainly, with the sizes for whoever looks further.
+    const message = `The image of this step could not be rebuilt from its saved changes (they make ${result.width}×${result.height}; the step is ${image.width}×${image.height}). Pick another step in the history; the steps before it are not affected.`;
     result.close();
-    throw new Error(`The rebuilt image is ${result.width}×${result.height}; this step is ${image.width}×${image.height}.`);
+    throw new Error(message);
   }
   cache.put(image.key, result, keep);
   return result;
