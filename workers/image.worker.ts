@@ -8,6 +8,7 @@ import { crop, downscale, encode, flip, rotate, thumbnail, type CropRect, type E
 import { WorkingImage, type Displayed, type EditOp, type OpenResult } from '../src/lib/image/working-image.ts';
 import type { DecodeOptions } from '../src/lib/image/decode.ts';
 import type { Adjustments } from '../src/lib/image/gpu-adjust.ts';
+import type { Rect, StepImage } from '../src/lib/history/types.ts';
 
 function using<T>(input: ImageBitmap, run: (b: ImageBitmap) => T): T {
   try {
@@ -36,7 +37,9 @@ const api = {
     const result = await working.open(file, options);
     return result.ok ? Comlink.transfer(result, WorkingImage.transferables(result.value)) : result;
   },
-  showImage: async (blob: Blob) => sendDisplayed(await working.show(blob)),
+  showImage: async (image: StepImage) => sendDisplayed(await working.show(image)),
+  renderImage: async (image: StepImage) => sendBack(await working.render(image)),
+  label: (key: string) => working.label(key),
   applyEdit: async (edit: EditOp) => sendDisplayed(await working.apply(edit)),
   previewAdjust: async (adjustments: Partial<Adjustments>) => sendBack(await working.previewAdjust(adjustments)),
   pixels: () => {
@@ -47,7 +50,7 @@ const api = {
     const m = working.maskAtImageSize(mask);
     return Comlink.transfer(m, [m.data.buffer]);
   },
-  adopt: async (rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }) => sendDisplayed(await working.adopt(rgba)),
+  adopt: async (rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }, box?: Rect) => sendDisplayed(await working.adopt(rgba, box)),
   analysisCopy: (maxSide: number) => sendBack(working.analysisCopy(maxSide)),
   encodeImage: (type: EncodeType, quality?: number) => working.encode(type, quality),
   closeImage: () => working.close(),

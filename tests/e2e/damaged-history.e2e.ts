@@ -61,22 +61,30 @@ async function rotateRight(page: Page): Promise<void> {
   await idle(page);
 }
 
+/** A step stored as a whole image (rotations and flips store no pixels to damage). */
+async function adjust(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Adjust', exact: true }).click();
+  await page.getByLabel('Exposure (stops)').fill('1');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await idle(page);
+}
+
 describe('damaged history records: nothing hides the healthy projects', () => {
   let s: Session;
   beforeAll(async () => {
     s = await openSession(inject('baseURL'));
     await s.page.goto('/');
     await ready(s.page);
-    // healthy.jpg: open + rotate; missing-step.jpg: open + rotate + flip; bad-pixels.jpg: open + rotate; bad-record.jpg: open.
+    // healthy.jpg: open + rotate; missing-step.jpg: open + adjust + flip; bad-pixels.jpg: open + adjust; bad-record.jpg: open.
     await openImage(s.page, 'healthy.jpg', 320, 200);
     await rotateRight(s.page);
     await openImage(s.page, 'missing-step.jpg', 300, 180);
-    await rotateRight(s.page);
+    await adjust(s.page);
     await s.page.getByRole('button', { name: 'Flip horizontally' }).click();
     await idle(s.page);
     expect(await historyCount(s.page)).toBe(3);
     await openImage(s.page, 'bad-pixels.jpg', 240, 160);
-    await rotateRight(s.page);
+    await adjust(s.page);
     await openImage(s.page, 'bad-record.jpg', 200, 120);
   });
   afterAll(async () => {
@@ -91,7 +99,7 @@ describe('damaged history records: nothing hides the healthy projects', () => {
     await damage(s.page, [
       // A project record that is not an object: before, this hid every project ("No saved projects yet").
       { key: ['project', saved['bad-record.jpg'].id], value: 42 },
-      // The pixels of the rotation are gone (the flip after it is whole).
+      // The pixels of the adjustment are gone (the flip after it is whole, and made from it).
       { key: ['image', missing.id, missing.entryIds[1]] },
       // Pixels that are a Blob but not an image.
       { key: ['image', pixels.id, pixels.entryIds[1]], blobText: 'not a png' },
@@ -165,7 +173,7 @@ describe('damaged history records: nothing hides the healthy projects', () => {
     await warning.waitFor();
     const text = await warning.textContent();
     expect(text).toMatch(/Part of this project could not be read/);
-    expect(text).toMatch(/2 of its 3 steps were left out: “Rotated right” cannot be read \(the image of this step is missing\), and the step after it depends on it\. The step before opened as saved/);
+    expect(text).toMatch(/2 of its 3 steps were left out: “Adjusted” cannot be read \(the image of this step is missing\), and the step after it depends on it\. The step before opened as saved/);
     expect(text).not.toMatch(RAW);
     await s.screenshot('damaged-02-partial');
     // Repair from the message keeps the readable step and removes the rest: listed whole afterwards.

@@ -1,5 +1,5 @@
 import type { Project } from '../history/index.ts';
-import type { Params } from '../history/types.ts';
+import type { Params, StepImage } from '../history/types.ts';
 import type { Displayed, ImageWorker } from '../image/image-worker.ts';
 import type { Notices } from '../ui/notices.svelte.ts';
 import type { ViewportState } from '../viewport/viewport.svelte.ts';
@@ -34,7 +34,7 @@ export interface EditorCore {
   /** Turns a failure into a message. */
   report(e: unknown, label: string): void;
   /** Puts a new current image on screen (closing the region, extend tool and compare). */
-  show(shown: Displayed, blob: Blob | null, refit: boolean): void;
+  show(shown: Displayed, image: StepImage | null, refit: boolean): void;
   /** Frees a result whose save failed and puts the worker back on the current image. */
   discard(result: Displayed): Promise<void>;
   cancelAdjust(): void;
@@ -259,7 +259,9 @@ export class AiEdits {
       chosen.bitmap.close();
       // The whole result: the image the job ran on with the chosen patch pasted in.
       const base = pending.op === 'generate' ? null : await core.worker.pixels();
-      const applied = await core.worker.adopt(composeCandidate(chosen, base, pending.extend));
+      // History stores an edit of an existing image as its box alone (extended first, for outpainting).
+      const box = base ? { ...chosen.box } : undefined;
+      const applied = await core.worker.adopt(composeCandidate(chosen, base, pending.extend), box);
       const m = chosen.meta;
       const params: Params = { prompt: pending.prompt, seed: m.seed, steps: m.settings.steps, guidance: m.settings.guidanceScale };
       if (m.settings.strength !== 1) params.strength = m.settings.strength;
@@ -267,11 +269,15 @@ export class AiEdits {
       if (pending.method) params.mask = pending.method;
       if (pending.extend) Object.assign(params, pending.extend);
       try {
+        // The whole image is encoded only where history stores it whole.
+        const whole = () => core.worker.encodeImage('image/png');
         if (pending.op === 'generate' && !core.bitmap) {
-          await core.project.open({ name: nameFromPrompt(pending.prompt), original: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height, params: { ...params, op: 'generate' } });
+          await core.project.open({ name: nameFromPrompt(pending.prompt), original: await whole(), thumbnail: applied.thumbnail, width: applied.width, height: applied.height, params: { ...params, op: 'generate' } });
         } else {
           const mask = pending.mask ?? undefined;
-          await core.project.commit({ op: pending.op, params, instruction: pending.instruction, image: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height, mask });
+          const extend = pending.extend && { left: pending.extend.left, top: pending.extend.top, right: pending.extend.right, bottom: pending.extend.bottom };
+          const delta = applied.patch && box ? { patch: applied.patch, box, ...(extend ? { extend } : {}) } : undefined;
+          await core.project.commit({ op: pending.op, params, instruction: pending.instruction, image: whole, delta, thumbnail: applied.thumbnail, width: applied.width, height: applied.height, mask });
         }
       } catch (e) {
         await core.discard(applied);
@@ -319,8 +325,7 @@ export class AiEdits {
     const cursor = project.cursor;
     const entry = project.current;
     if (cursor < 1 || !entry) return;
-    const blob = await project.imageAt(cursor - 1);
-    const before = await createImageBitmap(blob);
+    const before = await this.#core.worker.renderImage(await project.imageAt(cursor - 1));
     if (project.cursor !== cursor) {
       before.close();
       return;

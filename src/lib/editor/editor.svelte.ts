@@ -7,9 +7,11 @@ import {
   StorageFullError,
   StorageWriteError,
   type LoadReport,
+  type StepImage,
   type StorageInfo,
   type TabEvent,
 } from '../history/index.ts';
+import { lowOnStorage } from '../history/storage.ts';
 import { describeStep } from '../history/describe.ts';
 import { ImageInputError } from '../image/errors.ts';
 import { exportFileName, downloadBlob, type ExportType } from '../image/export.ts';
@@ -18,6 +20,7 @@ import { NEUTRAL_ADJUSTMENTS, type Adjustments } from '../../../workers/kernels/
 import { DiffusionError, type Extend } from '../../../workers/diffusion/client.ts';
 import { WorkerDiedError } from '../../../workers/bridge/watchdog.ts';
 import { Notices } from '../ui/notices.svelte.ts';
+import { formatBytes } from '../ui/format.ts';
 import { ViewportState } from '../viewport/viewport.svelte.ts';
 import { clampCrop, type CropRect } from './crop.ts';
 import { AiEdits, type EditorCore } from './ai-edits.svelte.ts';
@@ -67,8 +70,10 @@ export class Editor {
   onmanagestorage: (() => void) | null = null;
 
   #worker: ImageWorker | null = null;
-  /** The project image Blob that `bitmap` was made from. */
-  #shown: Blob | null = null;
+  /** The project step image that `bitmap` shows. */
+  #shown: StepImage | null = null;
+  /** Whether the "storage is running short" warning was shown since storage was last roomy. */
+  #warnedLow = false;
 
   constructor(project = new Project()) {
     this.project = project;
@@ -410,6 +415,40 @@ export class Editor {
     } catch {
       this.storage = null;
     }
+    this.#warnIfLow();
+  }
+
+  /** Says once, before storage runs out, that it is running short (and again after it was roomy). */
+  #warnIfLow(): void {
+    const info = this.storage;
+    const image = this.project.image;
+    const low = !!info && lowOnStorage(info, image ?? { width: 0, height: 0 });
+    if (low && !this.#warnedLow && info) {
+      const manage = this.onmanagestorage;
+      const open = this.project.id;
+      this.notices.show(
+        'warning',
+        'Storage is running short',
+        `${formatBytes(info.available)} is left for your projects: a few more edits that store a whole image could fill it. ` +
+          'Delete projects you no longer need, or remove the older steps of this one.',
+        [
+          ...(manage ? [{ label: 'Manage projects', run: manage }] : []),
+          ...(open && this.project.cursor > 0 ? [{ label: 'Remove older steps', run: () => this.removeOlderSteps() }] : []),
+        ],
+      );
+    }
+    this.#warnedLow = low;
+  }
+
+  /** Makes the current step the project's first: the steps before it are deleted to free storage. */
+  async removeOlderSteps(): Promise<void> {
+    if (this.project.cursor <= 0) return;
+    await this.#task('Removing older steps', async () => {
+      const removed = await this.project.removeOlderSteps(() => this.worker.encodeImage('image/png'));
+      this.#shown = this.project.image;
+      if (removed) this.notices.info(`Removed ${removed === 1 ? 'the older step' : `${removed} older steps`}`, 'The image is as it was; the history now starts here.');
+    });
+    void this.refreshStorage();
   }
 
   dispose(): void {
@@ -425,14 +464,19 @@ export class Editor {
     this.notices.clear();
   }
 
-  /** A hand edit: the worker makes the new pixels, the project persists them, then they are shown. */
+  /**
+   * A hand edit: the worker makes the new pixels, the project persists them, then they are shown.
+   * Rotations, flips and crops are stored as the operation; the whole image is encoded (in the
+   * worker) only when history stores it whole (adjust, or a keyframe that is due).
+   */
   async #edit(label: string, edit: EditOp, params: Record<string, string | number>): Promise<void> {
     if (!this.#mayEdit()) return;
     await this.#task(label, async () => {
       if (!this.bitmap) return;
       const applied = await this.worker.applyEdit(edit);
+      const delta = edit.op === 'adjust' ? undefined : { transform: edit.op === 'crop' ? { op: edit.op, rect: { ...edit.rect } } : edit };
       try {
-        await this.project.commit({ op: edit.op, params, image: applied.image, thumbnail: applied.thumbnail, width: applied.width, height: applied.height });
+        await this.project.commit({ op: edit.op, params, image: () => this.worker.encodeImage('image/png'), delta, thumbnail: applied.thumbnail, width: applied.width, height: applied.height });
       } catch (e) {
         await this.#discard(applied);
         throw e;
@@ -444,15 +488,15 @@ export class Editor {
 
   /** Makes the screen and the worker follow the project's current image (after undo, redo, jump, load). */
   async #sync(refit: boolean): Promise<void> {
-    const blob = this.project.image;
-    if (blob === this.#shown) return;
-    if (!blob) {
+    const image = this.project.image;
+    if (image === this.#shown) return;
+    if (!image) {
       this.#show(null, null, true);
       return;
     }
     let shown: Displayed;
     try {
-      shown = await this.worker.showImage(blob);
+      shown = await this.worker.showImage(image);
     } catch (e) {
       if (!isUndecodable(e)) throw e;
       // The stored pixels are damaged (a Blob, but not an image): show nothing rather than the last picture.
@@ -463,7 +507,7 @@ export class Editor {
       );
     }
     const sameSize = this.bitmap?.width === shown.width && this.bitmap?.height === shown.height;
-    this.#show(shown, blob, refit || !sameSize);
+    this.#show(shown, image, refit || !sameSize);
   }
 
   /** A result that was not kept (its save failed): free it and put the worker back on the current image. */
@@ -475,13 +519,15 @@ export class Editor {
   }
 
   /** Puts display copies on screen (a reduced one for large images, drawn when zoomed out). */
-  #show(shown: Displayed | null, blob: Blob | null, refit: boolean): void {
+  #show(shown: Displayed | null, image: StepImage | null, refit: boolean): void {
     this.cancelAdjust();
     this.ai.closeTools();
     const [oldBitmap, oldPreview] = [this.bitmap, this.preview];
     this.bitmap = shown?.display ?? null;
     this.preview = shown?.preview ?? null;
-    this.#shown = blob;
+    this.#shown = image;
+    // The worker's working image is this step now: named, it stays cached when the next edit replaces it.
+    if (shown && image) this.worker.label(image.key).catch(() => undefined);
     oldBitmap?.close();
     oldPreview?.close();
     this.viewport.setImage(shown && { width: shown.width, height: shown.height }, refit);

@@ -2,12 +2,13 @@
 import { flushSync } from 'svelte';
 import { expect, it } from 'vitest';
 import { Project } from './project.svelte.ts';
+import type { StepImage } from './types.ts';
 import { editInput, freshDb, openInput, storeOf, text } from './testing.ts';
 
 it('effects in the UI re-run when entries, cursor, current, undo/redo flags and image change', async () => {
   const project = new Project({ store: storeOf(freshDb().connect()) });
   const seen: string[] = [];
-  const images: (Blob | null)[] = [];
+  const images: (StepImage | null)[] = [];
   const stop = $effect.root(() => {
     $effect(() => {
       seen.push(`${project.entries.length}@${project.cursor} ${project.current?.op ?? '-'} undo=${project.canUndo} redo=${project.canRedo}`);

@@ -3,7 +3,9 @@ import { DEFAULT_DB_NAME, HistoryStore, type ReadProject } from './store.ts';
 import { BrowserTabs, type Claim, type TabCoordinator, type TabEvent } from './tabs.ts';
 import { requestPersistence, storageEstimate } from './storage.ts';
 import { append, canRedo, canUndo, moveTo } from './timeline.ts';
+import { storageFor } from './steps.ts';
 import type {
+  EntryBlobs,
   EntryInput,
   EntryMeta,
   LoadReport,
@@ -12,6 +14,9 @@ import type {
   ProjectListing,
   ProjectRecord,
   ProjectSummary,
+  ReplayStep,
+  StepImage,
+  StepStorage,
   StorageInfo,
 } from './types.ts';
 
@@ -52,8 +57,10 @@ export class Project {
   #entries = $state.raw<readonly EntryMeta[]>([]);
   #cursor = $state(-1);
   #thumbnails = $state.raw<Readonly<Record<string, Blob>>>({});
-  /** The current entry's image, read from storage only when that entry becomes current. */
-  #image = $state.raw<Blob | null>(null);
+  /** What rebuilds the current entry's image (its records, read only when that entry becomes current). */
+  #image = $state.raw<StepImage | null>(null);
+  /** Bytes the open project takes in storage; null until measured. */
+  #bytes = $state<number | null>(null);
   #pending = $state(0);
   #lockout = $state<Lockout | null>(null);
 
@@ -91,7 +98,8 @@ export class Project {
   get current(): EntryMeta | null { return this.#current; }
   get canUndo(): boolean { return this.#canUndo; }
   get canRedo(): boolean { return this.#canRedo; }
-  get image(): Blob | null { return this.#image; }
+  get image(): StepImage | null { return this.#image; }
+  get bytes(): number | null { return this.#bytes; }
   get busy(): boolean { return this.#pending > 0; }
   /** Why this tab may not change the open project; null when it may. */
   get lockout(): Lockout | null { return this.#lockout; }
@@ -102,13 +110,12 @@ export class Project {
     return this.#thumbnails[entryId];
   }
 
-  /** The image of entry `index` of the open project (e.g. the one before the current, to compare). */
-  imageAt(index: number): Promise<Blob> {
+  /** What rebuilds the image of entry `index` of the open project (e.g. the one before the current, to compare). */
+  imageAt(index: number): Promise<StepImage> {
     return this.#run(async () => {
       const record = this.#requireOpen();
-      const entry = this.#entries[index];
-      if (!entry) throw new RangeError(`No history entry ${index}.`);
-      return this.#store.getImage(record.id, entry);
+      if (!this.#entries[index]) throw new RangeError(`No history entry ${index}.`);
+      return this.#store.stepImage(record.id, this.#entries, index);
     });
   }
 
@@ -119,6 +126,7 @@ export class Project {
       const entry = newEntry(this.#newId(), 'open', input.params, undefined, time, input, {
         imageIsOriginal: !input.image,
         hasMask: false,
+        storage: { kind: 'image' },
       });
       const record: ProjectRecord = {
         id: this.#newId(),
@@ -140,20 +148,29 @@ export class Project {
         throw error;
       }
       this.#adopt(claim, claim ? null : 'elsewhere');
-      this.#show(record, [entry], { [entry.id]: input.thumbnail }, input.image ?? input.original);
+      this.#show(record, [entry], { [entry.id]: input.thumbnail }, keyframe(record.id, entry, input.image ?? input.original));
       void requestPersistence();
+      await this.#measure();
       return entry;
     });
   }
 
-  /** Adds an entry after the current one; a redo branch ahead of the cursor is dropped and its blobs deleted. */
+  /**
+   * Adds an entry after the current one; a redo branch ahead of the cursor is dropped and its blobs
+   * deleted. The entry is stored as `input.delta` (no image, or only the edited box) unless a full
+   * image is due (steps.ts `storageFor`); only then is `input.image` made, when it is a function.
+   */
   commit(input: EntryInput): Promise<EntryMeta> {
     return this.#run(async () => {
       const record = this.#requireWritable();
       const time = this.#now();
+      const storage = storageFor(this.#entries.slice(0, record.cursor + 1), record.cursor, input.delta, input);
+      const delta = input.delta;
+      const image = storage.kind === 'image' ? (typeof input.image === 'function' ? await input.image() : input.image) : delta && 'patch' in delta ? delta.patch : undefined;
       const entry = newEntry(this.#newId(), input.op, input.params, input.instruction, time, input, {
         imageIsOriginal: false,
         hasMask: input.mask !== undefined,
+        storage,
       });
       const { next, dropped } = append(record, entry.id);
       const updated: ProjectRecord = {
@@ -165,12 +182,17 @@ export class Project {
         width: entry.width,
         height: entry.height,
       };
-      await this.#store.append(updated, entry, input, [...dropped, ...this.#lost]);
+      const blobs: EntryBlobs = { image, thumbnail: input.thumbnail, mask: input.mask };
+      // Steps only ever depend on the steps before them, so the dropped redo branch holds nothing a kept step needs.
+      await this.#store.append(updated, entry, blobs, [...dropped, ...this.#lost]);
       this.#lost = [];
       const thumbnails = { ...this.#thumbnails, [entry.id]: input.thumbnail };
       for (const id of dropped) delete thumbnails[id];
-      this.#show(updated, [...this.#entries.slice(0, record.cursor + 1), entry], thumbnails, input.image);
+      const previous = this.#image;
+      const shown = storage.kind === 'image' || !previous ? keyframe(record.id, entry, image!) : after(previous, record.id, entry, storage, image);
+      this.#show(updated, [...this.#entries.slice(0, record.cursor + 1), entry], thumbnails, shown);
       this.#announce(updated);
+      await this.#measure();
       return entry;
     });
   }
@@ -243,10 +265,10 @@ export class Project {
     const held = this.#id === projectId ? this.#claim : null;
     const fresh = access === 'steal' || (access === 'claim' && !held) ? await this.#tabs.claim(projectId, { steal: access === 'steal' }) : null;
     let read: ReadProject;
-    let image: Blob;
+    let image: StepImage;
     try {
       read = await this.#store.readProject(projectId);
-      image = await this.#store.getImage(projectId, read.entries[read.record.cursor]);
+      image = await this.#store.stepImage(projectId, read.entries, read.record.cursor);
       // Following another tab's changes is not opening the project.
       if (access !== 'keep') await unlessFull(this.#store.setLastProjectId(projectId));
     } catch (error) {
@@ -261,7 +283,36 @@ export class Project {
     this.#show(record, entries, Object.fromEntries(thumbnails), image);
     this.#lost = lost.map((step) => step.id);
     void requestPersistence();
+    await this.#measure();
     return { lost, total };
+  }
+
+  /**
+   * "Remove older steps": the current step becomes the first, stored as a full image (`image()` makes
+   * it when it is stored as a change), and the steps before it are deleted; the steps after it stay.
+   * One transaction. Returns how many steps were removed.
+   */
+  removeOlderSteps(image: () => Promise<Blob>): Promise<number> {
+    return this.#run(async () => {
+      const record = this.#requireWritable();
+      const cursor = record.cursor;
+      if (cursor <= 0) return 0;
+      const current = this.#entries[cursor];
+      const blob = current.storage.kind === 'image' ? undefined : await image();
+      const first: EntryMeta = { ...current, storage: { kind: 'image', start: true }, imageIsOriginal: false };
+      const dropped = record.entryIds.slice(0, cursor);
+      const updated: ProjectRecord = { ...record, entryIds: record.entryIds.slice(cursor), cursor: 0, updatedAt: this.#now(), revision: record.revision + 1 };
+      await this.#store.removeBefore(updated, first, blob, [...dropped, ...this.#lost]);
+      const thumbnails = { ...this.#thumbnails };
+      for (const id of dropped) delete thumbnails[id];
+      const entries = [first, ...this.#entries.slice(cursor + 1)];
+      // The pixels are the same; only where they come from changed (the worker's cached image stays valid).
+      const shown = blob ? keyframe(record.id, first, blob) : await this.#store.stepImage(record.id, entries, 0);
+      this.#show(updated, entries, thumbnails, shown);
+      this.#announce(updated);
+      await this.#measure();
+      return dropped.length;
+    });
   }
 
   /** Closes the project; it stays in storage, and a reload no longer reopens it. */
@@ -340,7 +391,7 @@ export class Project {
     const cursor = moveTo(record, target(record.cursor));
     if (cursor === null) return;
     const entry = this.#entries[cursor];
-    const image = await this.#store.getImage(record.id, entry);
+    const image = await this.#store.stepImage(record.id, this.#entries, cursor);
     const updated = { ...record, cursor, updatedAt: this.#now(), revision: record.revision + 1, width: entry.width, height: entry.height };
     // A full disk must not block undo: the entries are all saved, and the cursor goes with the next
     // write, which then replaces the revision still stored.
@@ -354,7 +405,19 @@ export class Project {
     this.#image = image;
   }
 
-  #show(record: ProjectRecord, entries: EntryMeta[], thumbnails: Record<string, Blob>, image: Blob): void {
+  /** Re-reads how much the open project stores; a failed read leaves the last figure (it is only shown). */
+  async #measure(): Promise<void> {
+    const id = this.#id;
+    if (!id) return;
+    try {
+      const bytes = await this.#store.projectBytes(id);
+      if (this.#id === id) this.#bytes = bytes;
+    } catch {
+      // Shown for information only: a failed read must not fail the edit that was saved.
+    }
+  }
+
+  #show(record: ProjectRecord, entries: EntryMeta[], thumbnails: Record<string, Blob>, image: StepImage): void {
     this.#record = record;
     this.#lost = [];
     this.#id = record.id;
@@ -401,6 +464,7 @@ export class Project {
     this.#thumbnails = {};
     this.#cursor = -1;
     this.#image = null;
+    this.#bytes = null;
   }
 
   #requireOpen(): ProjectRecord {
@@ -424,6 +488,22 @@ export class Project {
   }
 }
 
+/** A step whose image is stored whole. */
+function keyframe(projectId: string, entry: EntryMeta, blob: Blob): StepImage {
+  const key = `${projectId}/${entry.id}`;
+  return { key, base: blob, baseKey: key, steps: [], width: entry.width, height: entry.height };
+}
+
+/** The image of a step stored as a change of `previous`'s step (`patch`: its stored box). */
+function after(previous: StepImage, projectId: string, entry: EntryMeta, storage: StepStorage, patch: Blob | undefined): StepImage {
+  const key = `${projectId}/${entry.id}`;
+  let step: ReplayStep;
+  if (storage.kind === 'transform') step = { key, transform: storage.transform };
+  else if (storage.kind === 'patch' && patch) step = { key, patch, box: storage.box, ...(storage.extend ? { extend: storage.extend } : {}) };
+  else throw new Error('A step stored as a change needs its change.');
+  return { ...previous, key, steps: [...previous.steps, step], width: entry.width, height: entry.height };
+}
+
 /** For writes that only remember where the user is: losing one to a full disk loses no work. True when written. */
 async function unlessFull(write: Promise<void>): Promise<boolean> {
   try {
@@ -442,7 +522,7 @@ function newEntry(
   instruction: string | undefined,
   time: number,
   size: { width: number; height: number },
-  flags: { imageIsOriginal: boolean; hasMask: boolean },
+  flags: { imageIsOriginal: boolean; hasMask: boolean; storage: StepStorage },
 ): EntryMeta {
   const entry: EntryMeta = {
     id,
@@ -452,7 +532,10 @@ function newEntry(
     time,
     width: size.width,
     height: size.height,
-    ...flags,
+    imageIsOriginal: flags.imageIsOriginal,
+    hasMask: flags.hasMask,
+    // The same round trip: a crop rect can come from the page's reactive state.
+    storage: JSON.parse(JSON.stringify(flags.storage)) as StepStorage,
   };
   if (instruction !== undefined) entry.instruction = instruction;
   return entry;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestPersistence, storageEstimate } from './storage.ts';
+import { lowOnStorage, requestPersistence, storageEstimate } from './storage.ts';
 
 function fakeStorage(usage: number, quota: number, persisted = false) {
   const calls = { persist: 0 };
@@ -36,5 +36,22 @@ describe('requestPersistence', () => {
     await requestPersistence(storage);
     expect(answers).toEqual([true, true]);
     expect(calls.persist).toBe(1);
+  });
+});
+
+describe('lowOnStorage', () => {
+  const info = (available: number, quota = 10e9) => ({ usage: quota - available, quota, available, persisted: false });
+  const photo24 = { width: 6000, height: 4000 };
+
+  it('warns while five whole-image steps of the open image still fit twice over (960 MB for 24 MP)', () => {
+    expect(lowOnStorage(info(961e6), photo24)).toBe(false);
+    expect(lowOnStorage(info(959e6), photo24)).toBe(true);
+  });
+
+  it('never waits below 100 MB, however small the image; an unknown quota never warns', () => {
+    expect(lowOnStorage(info(101e6), { width: 640, height: 480 })).toBe(false);
+    expect(lowOnStorage(info(99e6), { width: 640, height: 480 })).toBe(true);
+    expect(lowOnStorage(info(99e6), { width: 0, height: 0 })).toBe(true);
+    expect(lowOnStorage({ usage: 0, quota: 0, available: 0, persisted: false }, photo24)).toBe(false);
   });
 });

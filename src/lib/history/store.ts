@@ -10,7 +10,8 @@ import {
   originalKey,
   projectKey,
 } from './keys.ts';
-import type { EntryBlobs, EntryMeta, LostStep, ProjectListing, ProjectRecord, ProjectSummary, UnreadableProject } from './types.ts';
+import { chainTo } from './steps.ts';
+import type { EntryBlobs, EntryMeta, LostStep, ProjectListing, ProjectRecord, ProjectSummary, ReplayStep, StepImage, UnreadableProject } from './types.ts';
 import { checkSteps, readBlob, readEntryMeta, readLastProjectId, readProjectRecord, recoverSteps, storedRevision, type StoredSteps } from './validate.ts';
 
 /** A project as `Project.load` opens it: cut to its readable steps, with what was left out. */
@@ -157,6 +158,58 @@ export class HistoryStore {
     });
   }
 
+  /**
+   * What rebuilds the image of `entries[index]`: its nearest keyframe and the steps after it (blob
+   * handles only; the image worker reads and applies them). `entries` are the project's steps in order.
+   */
+  stepImage(projectId: string, entries: readonly EntryMeta[], index: number): Promise<StepImage> {
+    return guardRead(async () => {
+      const chain = chainTo(entries, index);
+      if (!chain) throw new HistoryReadError('The image of this step cannot be rebuilt: a step it was made from is missing.');
+      const [first, ...rest] = chain.map((i) => entries[i]);
+      const patches = rest.filter((e) => e.storage.kind === 'patch');
+      const [base, ...boxes] = await Promise.all([this.getImage(projectId, first), ...patches.map((e) => this.#getBlob(entryKey('image', projectId, e.id)))]);
+      const boxOf = new Map(patches.map((e, i) => [e.id, boxes[i]]));
+      const key = (e: EntryMeta) => `${projectId}/${e.id}`;
+      const steps = rest.map((e): ReplayStep => {
+        const s = e.storage;
+        if (s.kind === 'transform') return { key: key(e), transform: s.transform };
+        if (s.kind !== 'patch') throw new Error('A keyframe inside a chain.');
+        const patch = boxOf.get(e.id);
+        if (!patch) throw new HistoryReadError('The edited area of this step cannot be read: it is missing from storage.');
+        return { key: key(e), patch, box: s.box, ...(s.extend ? { extend: s.extend } : {}) };
+      });
+      const last = entries[index];
+      return { key: key(last), base, baseKey: key(first), steps, width: last.width, height: last.height };
+    });
+  }
+
+  /**
+   * Makes `first` (a step of the project, now stored as a full image: `image` when it was stored as a
+   * change) the project's first step: the steps before it and all their records are deleted, and the
+   * opened file with them (only the `open` step read its pixels from it), in one transaction with the
+   * new record.
+   */
+  removeBefore(project: ProjectRecord, first: EntryMeta, image: Blob | undefined, dropped: readonly string[]): Promise<void> {
+    const puts: Put[] = [[entryKey('entry', project.id, first.id), first], [projectKey(project.id), project]];
+    if (image) puts.push([entryKey('image', project.id, first.id), image]);
+    return this.#write(project.id, project.revision - 1, puts, [...dropKeys(project.id, dropped), originalKey(project.id)]);
+  }
+
+  /** Bytes the project's records take: images and boxes, thumbnails, masks and the opened file. */
+  projectBytes(projectId: string): Promise<number> {
+    return guardRead(async () => {
+      const sizes = await this.#db('readonly', (s) =>
+        Promise.all([...ENTRY_KINDS.filter((k) => k !== 'entry'), 'original' as const].map((kind) => promisifyRequest(s.getAll(range(kindBounds(kind, projectId)))))),
+      );
+      return sizes.flat().reduce((sum: number, v) => sum + (readBlob(v)?.size ?? 0), 0);
+    });
+  }
+
+  async #getBlob(key: IDBValidKey): Promise<Blob | undefined> {
+    return readBlob(await get<unknown>(key, this.#db));
+  }
+
   getMask(projectId: string, entryId: string): Promise<Blob | undefined> {
     return guardRead(async () => readBlob(await get<unknown>(entryKey('mask', projectId, entryId), this.#db)));
   }
@@ -173,7 +226,8 @@ export class HistoryStore {
 
   /**
    * The recent-projects list. Every project is checked from what one read transaction sees (project
-   * records, step metadata, and which image and original keys exist; no image bytes): a project whose
+   * records, step metadata, and the image, original, thumbnail and mask records as Blob handles: their
+   * sizes, no bytes): a project whose
    * record or first step cannot be read goes to `unreadable` (to repair or delete), one that lost later
    * steps is listed with its `damage`; nothing unreadable stops the others from being listed.
    */
@@ -183,11 +237,21 @@ export class HistoryStore {
         Promise.all([
           keysAndValues(s, PROJECT_RECORD_BOUNDS),
           keysAndValues(s, allOfKind('entry')),
-          promisifyRequest(s.getAllKeys(range(allOfKind('image')))),
-          promisifyRequest(s.getAllKeys(range(allOfKind('original')))),
+          keysAndValues(s, allOfKind('image')),
+          keysAndValues(s, allOfKind('original')),
+          keysAndValues(s, allOfKind('thumb')),
+          keysAndValues(s, allOfKind('mask')),
         ]),
       );
-      const [projectRows, entryRows, imageKeys, originalKeys] = all;
+      const [projectRows, entryRows, imageRows, originalRows, thumbRows, maskRows] = all;
+      const imageKeys = imageRows.map(([k]) => k);
+      const originalKeys = originalRows.map(([k]) => k);
+      // Blob values are handles: their sizes are known without reading any bytes.
+      const bytesOf = new Map<string, number>();
+      for (const [key, value] of [...imageRows, ...originalRows, ...thumbRows, ...maskRows]) {
+        const [pid] = idsOf(key);
+        if (pid !== undefined) bytesOf.set(pid, (bytesOf.get(pid) ?? 0) + (readBlob(value)?.size ?? 0));
+      }
       const entries = new Map<string, Map<string, unknown>>();
       for (const [key, value] of entryRows) {
         const [pid, eid] = idsOf(key);
@@ -252,6 +316,7 @@ export class HistoryStore {
           updatedAt: record.updatedAt,
           entryCount: readable.length,
           thumbnail: readBlob(thumbs[i]),
+          bytes: bytesOf.get(record.id) ?? 0,
           ...(lost ? { damage: { readable: readable.length, lost, problem } } : {}),
         }))
         .sort((a, b) => b.updatedAt - a.updatedAt || b.createdAt - a.createdAt);

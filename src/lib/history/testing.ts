@@ -1,7 +1,7 @@
 /** Helpers shared by the history specs (browser only: they touch IndexedDB). */
 import { createStore, keys, type UseStore } from 'idb-keyval';
 import { HistoryStore } from './store.ts';
-import type { EntryInput, OpenInput } from './types.ts';
+import type { EntryInput, OpenInput, StepImage } from './types.ts';
 
 /** A database no other test uses; a second `connect()` to the same name acts as a page reload. */
 export function freshDb(): { name: string; connect: () => UseStore } {
@@ -15,14 +15,20 @@ export function textBlob(text: string, type = 'image/png'): Blob {
   return new Blob([text], { type });
 }
 
-export async function bytes(blob: Blob | null | undefined): Promise<number[]> {
-  if (!blob) throw new Error('expected a blob');
-  return [...new Uint8Array(await blob.arrayBuffer())];
+/** The blob itself, or a step's image when it is stored whole (no steps to replay). */
+function whole(image: Blob | StepImage | null | undefined): Blob {
+  if (!image) throw new Error('expected a blob');
+  if (image instanceof Blob) return image;
+  if (image.steps.length) throw new Error(`expected a full image, got ${image.steps.length} steps to replay`);
+  return image.base;
 }
 
-export async function text(blob: Blob | null | undefined): Promise<string> {
-  if (!blob) throw new Error('expected a blob');
-  return blob.text();
+export async function bytes(image: Blob | StepImage | null | undefined): Promise<number[]> {
+  return [...new Uint8Array(await whole(image).arrayBuffer())];
+}
+
+export async function text(image: Blob | StepImage | null | undefined): Promise<string> {
+  return whole(image).text();
 }
 
 /** Incompressible bytes, so stored size matches the length whatever the backend does. */

@@ -19,6 +19,61 @@ export interface EntryMeta {
   hasMask: boolean;
   /** The `open` entry may reuse the original file as its image instead of storing a second copy. */
   imageIsOriginal: boolean;
+  /** How its pixels are stored: a full image, or a cheaper record against the step before (steps.ts). */
+  storage: StepStorage;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Pixels added on each side of the image (outpainting); the new area starts as the nearest edge pixel. */
+export interface Extension {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** A whole-pixel geometric change of the step before: exact, so it can be stored as the operation alone. */
+export type Transform =
+  | { op: 'rotate'; direction: 'cw' | 'ccw' }
+  | { op: 'flip'; axis: 'horizontal' | 'vertical' }
+  | { op: 'crop'; rect: Rect };
+
+/**
+ * How a step's image is stored. `image`: the whole image under `['image', p, e]` (or the opened file,
+ * when `imageIsOriginal`): a keyframe. `transform`: no pixels, the step `from` with `transform` applied.
+ * `patch`: `['image', p, e]` holds only the edited `box`, pasted over the step `from` (first extended
+ * by `extend`, for outpainting). Records written before this field existed read as `image`.
+ * `start` marks a step that took the `open` step's place when the older steps were removed.
+ */
+export type StepStorage =
+  | { kind: 'image'; /** Set on the step that became the first when the older steps were removed. */ start?: true }
+  | { kind: 'transform'; from: string; transform: Transform }
+  | { kind: 'patch'; from: string; box: Rect; extend?: Extension };
+
+/** A cheaper record of a new step, relative to the current one, offered to `commit`. */
+export type StepDelta = { transform: Transform } | { patch: Blob; box: Rect; extend?: Extension };
+
+/** One step of rebuilding an image from its keyframe (`key` names the image it makes). */
+export type ReplayStep = { key: string; transform: Transform } | { key: string; patch: Blob; box: Rect; extend?: Extension };
+
+/**
+ * What makes a step's image: the nearest full image at or before it and the steps that turn it into
+ * this one. Plain data (Blobs are handles), so it crosses to the image worker, which rebuilds the
+ * pixels there. Keys are `projectId/entryId`: the worker caches rebuilt images by them.
+ */
+export interface StepImage {
+  key: string;
+  base: Blob;
+  baseKey: string;
+  steps: ReplayStep[];
+  width: number;
+  height: number;
 }
 
 /** The project record: the source of truth for which entries exist and which one is current. */
@@ -45,7 +100,10 @@ export interface EntryInput {
   op: Operation;
   params?: Params;
   instruction?: string;
-  image: Blob;
+  /** The whole result; a function when making it costs time (encoding) and a `delta` may make it unneeded. */
+  image: Blob | (() => Promise<Blob>);
+  /** A cheaper record of the same result, against the current step; used unless a keyframe is due. */
+  delta?: StepDelta;
   thumbnail: Blob;
   width: number;
   height: number;
@@ -66,6 +124,7 @@ export interface OpenInput {
 }
 
 export interface EntryBlobs {
+  /** The whole image, or the box of a `patch` step. */
   image?: Blob;
   thumbnail: Blob;
   mask?: Blob;
@@ -82,6 +141,8 @@ export interface ProjectSummary {
   entryCount: number;
   /** Thumbnail of the current entry. */
   thumbnail: Blob | undefined;
+  /** Bytes its records take in storage (images, boxes, thumbnails, masks, the opened file). */
+  bytes: number;
   /** Set when some of its steps cannot be read: it opens with the readable ones. */
   damage?: ProjectDamage;
 }

@@ -24,6 +24,7 @@ const entry = (id: string, over: Partial<EntryMeta> = {}): EntryMeta => ({
   height: 640,
   hasMask: false,
   imageIsOriginal: false,
+  storage: { kind: 'image' },
   ...over,
 });
 
@@ -179,5 +180,50 @@ describe('recoverSteps (a project whose record is gone)', () => {
     const check = recoverSteps(stored({ b: entry('b') }, ['b']));
     expect(check.readable).toEqual([]);
     expect(check.lost[0].problem).toMatch(/opened the image is missing/);
+  });
+});
+
+describe('steps stored as changes', () => {
+  const open = entry('o', { op: 'open', imageIsOriginal: true });
+  const turn = entry('t', { storage: { kind: 'transform', from: 'o', transform: { op: 'rotate', direction: 'cw' } } });
+  const box = { x: 3, y: 4, width: 10, height: 20 };
+  const patch = entry('p', { op: 'inpaint', storage: { kind: 'patch', from: 't', box } });
+
+  it('reads each record kind as written, and a record without one (older versions) as a full image', () => {
+    for (const e of [turn, patch, entry('x', { storage: { kind: 'patch', from: 't', box, extend: { left: 1, top: 0, right: 2, bottom: 0 } } })])
+      expect(readEntryMeta(e, e.id)).toEqual({ ok: true, value: e });
+    const { storage: _, ...legacy } = entry('l');
+    expect(readEntryMeta(legacy, 'l')).toEqual({ ok: true, value: entry('l') });
+  });
+
+  it.each([
+    ['an unknown kind', { kind: 'diff', from: 'o' }],
+    ['a change naming no step', { kind: 'transform', transform: { op: 'rotate', direction: 'cw' } }],
+    ['an unknown transform', { kind: 'transform', from: 'o', transform: { op: 'rotate', direction: 'up' } }],
+    ['a crop outside whole pixels', { kind: 'transform', from: 'o', transform: { op: 'crop', rect: { x: -1, y: 0, width: 2, height: 2 } } }],
+    ['a patch with no box', { kind: 'patch', from: 'o' }],
+    ['a patch with a bad extension', { kind: 'patch', from: 'o', box, extend: { left: 'a' } }],
+    ['text', 'transform'],
+  ])('refuses %s: the step could not be rebuilt', (_, storage) => {
+    expect(problemOf(readEntryMeta({ ...entry('s'), storage }, 's'))).toMatch(/how its image is stored/);
+  });
+
+  it('a transform needs no image record; a patch needs its box; both need the step before to be the one they name', () => {
+    expect(checkSteps(['o', 't', 'p'], stored({ o: open, t: turn, p: patch }, ['p'])).readable.map((e) => e.id)).toEqual(['o', 't', 'p']);
+    const noBox = checkSteps(['o', 't', 'p'], stored({ o: open, t: turn, p: patch }, []));
+    expect(noBox.readable.map((e) => e.id)).toEqual(['o', 't']);
+    expect(noBox.lost[0].problem).toMatch(/edited area of this step is missing/);
+    // The record lists them in another order (a damaged record): `t` is not made from the step before it.
+    const reordered = checkSteps(['o', 'p', 't'], stored({ o: open, t: turn, p: patch }, ['p']));
+    expect(reordered.readable.map((e) => e.id)).toEqual(['o']);
+    expect(reordered.lost[0].problem).toMatch(/step it was made from is missing/);
+    // A change cannot start a project.
+    expect(checkSteps(['t'], stored({ t: turn }, [])).readable).toEqual([]);
+  });
+
+  it('a repair starts a project whose older steps were removed at the step that took the open step’s place', () => {
+    const first = entry('f', { time: 5, storage: { kind: 'image', start: true } });
+    const next = entry('n', { time: 6, storage: { kind: 'transform', from: 'f', transform: { op: 'flip', axis: 'vertical' } } });
+    expect(recoverSteps(stored({ f: first, n: next }, ['f'])).readable.map((e) => e.id)).toEqual(['f', 'n']);
   });
 });

@@ -4,7 +4,7 @@
  * one bad record must not stop the others from opening. Each reader returns the record in the shape
  * the app uses, or says in words why it cannot be read. Pure functions: no storage, no Svelte.
  */
-import type { EntryMeta, JsonValue, LostStep, Params, ProjectRecord } from './types.ts';
+import type { EntryMeta, Extension, JsonValue, LostStep, Params, ProjectRecord, Rect, StepStorage, Transform } from './types.ts';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -84,6 +84,8 @@ export function readEntryMeta(value: unknown, entryId: string): Read<EntryMeta> 
   if (!isObject(value)) return bad(`The details of this step are damaged (${foundInstead(value)} was stored instead).`);
   if (value.id !== entryId || typeof value.op !== 'string' || !value.op) return bad('The details of this step are damaged.');
   if (!isSize(value.width) || !isSize(value.height)) return bad('The details of this step do not say its size.');
+  const storage = readStorage(value.storage);
+  if (!storage) return bad('The details of this step do not say how its image is stored.');
   const entry: EntryMeta = {
     id: entryId,
     op: value.op,
@@ -92,10 +94,54 @@ export function readEntryMeta(value: unknown, entryId: string): Read<EntryMeta> 
     width: value.width,
     height: value.height,
     hasMask: value.hasMask === true,
-    imageIsOriginal: value.imageIsOriginal === true,
+    imageIsOriginal: value.imageIsOriginal === true && storage.kind === 'image',
+    storage,
   };
   if (typeof value.instruction === 'string') entry.instruction = value.instruction;
   return ok(entry);
+}
+
+const isOffset = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+
+function readRect(v: unknown): Rect | null {
+  if (!isObject(v) || !isOffset(v.x) || !isOffset(v.y) || !isSize(v.width) || !isSize(v.height)) return null;
+  return { x: v.x, y: v.y, width: v.width, height: v.height };
+}
+
+function readTransform(v: unknown): Transform | null {
+  if (!isObject(v)) return null;
+  if (v.op === 'rotate' && (v.direction === 'cw' || v.direction === 'ccw')) return { op: 'rotate', direction: v.direction };
+  if (v.op === 'flip' && (v.axis === 'horizontal' || v.axis === 'vertical')) return { op: 'flip', axis: v.axis };
+  const rect = v.op === 'crop' ? readRect(v.rect) : null;
+  return rect && { op: 'crop', rect };
+}
+
+function readExtension(v: unknown): Extension | null {
+  if (!isObject(v) || !isOffset(v.left) || !isOffset(v.top) || !isOffset(v.right) || !isOffset(v.bottom)) return null;
+  return { left: v.left, top: v.top, right: v.right, bottom: v.bottom };
+}
+
+/**
+ * How a step's pixels are stored. Absent (records written before steps could be stored as changes)
+ * reads as a full image; anything else must be one of the known forms exactly, or the step cannot be
+ * rebuilt (null).
+ */
+function readStorage(v: unknown): StepStorage | null {
+  if (v === undefined) return { kind: 'image' };
+  if (!isObject(v)) return null;
+  if (v.kind === 'image') return v.start === true ? { kind: 'image', start: true } : { kind: 'image' };
+  if (typeof v.from !== 'string' || !v.from) return null;
+  if (v.kind === 'transform') {
+    const transform = readTransform(v.transform);
+    return transform && { kind: 'transform', from: v.from, transform };
+  }
+  if (v.kind === 'patch') {
+    const box = readRect(v.box);
+    const extend = v.extend === undefined ? undefined : readExtension(v.extend);
+    if (!box || extend === null) return null;
+    return { kind: 'patch', from: v.from, box, ...(extend ? { extend } : {}) };
+  }
+  return null;
 }
 
 /** Image, thumbnail, mask and original records are Blobs (the original a File); anything else reads as absent. */
@@ -126,8 +172,10 @@ export interface StoredSteps {
 
 /**
  * The readable prefix of a project's steps: every step needs readable metadata and pixels (its own
- * image, or the original file for an `open` that reuses it). The steps after the first unreadable one
- * are left out too — each was made from the one before — and are listed as lost.
+ * image, or the original file for an `open` that reuses it; the stored box of a patch; nothing more
+ * for a transform), and a step stored as a change must be a change of the step before it (the first
+ * step must be a full image). The steps after the first unreadable one are left out too — each was
+ * made from the one before — and are listed as lost.
  */
 export function checkSteps(entryIds: readonly string[], stored: StoredSteps): ProjectCheck {
   const readable: EntryMeta[] = [];
@@ -143,9 +191,15 @@ export function checkSteps(entryIds: readonly string[], stored: StoredSteps): Pr
       continue;
     }
     const entry = meta.value;
-    const pixels = entry.imageIsOriginal ? stored.hasOriginal : stored.hasImage(id);
+    const kind = entry.storage.kind;
+    if (kind !== 'image' && entry.storage.from !== readable[readable.length - 1]?.id) {
+      lost.push({ id, entry, problem: 'The step it was made from is missing.' });
+      continue;
+    }
+    const pixels = kind === 'transform' || (entry.imageIsOriginal ? stored.hasOriginal : stored.hasImage(id));
     if (!pixels) {
-      lost.push({ id, entry, problem: entry.imageIsOriginal ? 'The file it opened is missing.' : 'The image of this step is missing.' });
+      const problem = entry.imageIsOriginal ? 'The file it opened is missing.' : kind === 'patch' ? 'The edited area of this step is missing.' : 'The image of this step is missing.';
+      lost.push({ id, entry, problem });
       continue;
     }
     readable.push(entry);
@@ -163,8 +217,8 @@ export function recoverSteps(stored: StoredSteps): ProjectCheck {
     .filter((r): r is { ok: true; value: EntryMeta } => r.ok)
     .map((r) => r.value)
     .sort((a, b) => a.time - b.time);
-  // A project starts with the image that was opened.
-  const start = found.findIndex((e) => e.op === 'open');
+  // A project starts with the image that was opened or, once its older steps were removed, the step that took its place.
+  const start = found.findIndex((e) => e.op === 'open' || (e.storage.kind === 'image' && e.storage.start === true));
   if (start < 0) return { readable: [], lost: found.map((entry) => ({ id: entry.id, entry, problem: 'The step that opened the image is missing.' })) };
   const before: LostStep[] = found.slice(0, start).map((entry) => ({ id: entry.id, entry, problem: 'It is older than the step that opened the image.' }));
   const check = checkSteps(

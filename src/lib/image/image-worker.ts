@@ -11,6 +11,7 @@ import type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
 
 import type { DecodeOptions } from './decode.ts';
 import type { Adjustments } from './gpu-adjust.ts';
+import type { Rect, StepImage } from '../history/types.ts';
 import { reviveInputError, type Applied, type Displayed, type EditOp, type Opened, type OpenResult } from './working-image.ts';
 
 export type { CropRect, EncodeType, FlipAxis, RotateDirection } from './ops.ts';
@@ -87,9 +88,19 @@ export class ImageWorker {
     return result.value;
   }
 
-  /** Makes a stored image the working image and returns display copies of it. */
-  showImage(blob: Blob): Promise<Displayed> {
-    return this.#plain((api) => api.showImage(blob), SLOW_MS);
+  /** Makes a history step's image the working image (rebuilt in the worker from its records) and returns display copies. */
+  showImage(image: StepImage): Promise<Displayed> {
+    return this.#plain((api) => api.showImage(image), SLOW_MS);
+  }
+
+  /** A history step's image at full size, rebuilt in the worker (to compare with); the working image is unchanged. */
+  renderImage(image: StepImage): Promise<ImageBitmap> {
+    return this.#plain((api) => api.renderImage(image), SLOW_MS);
+  }
+
+  /** Tells the worker which history step its working image now is, so it keeps it cached when it is left. */
+  label(key: string): Promise<void> {
+    return this.#plain((api) => api.label(key));
   }
 
   /** A hand edit on the working image; returns the result for display and for history. */
@@ -112,9 +123,9 @@ export class ImageWorker {
     return this.#plain((api) => api.maskAtImageSize(mask));
   }
 
-  /** Makes generated pixels the working image (transferred in); returns display copies and history blobs. */
-  adopt(rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }): Promise<Applied> {
-    return this.#plain((api) => api.adopt(Comlink.transfer(rgba, [rgba.data.buffer])), SLOW_MS);
+  /** Makes generated pixels the working image (transferred in); returns display copies, thumbnail and the PNG of `box`. */
+  adopt(rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }, box?: Rect): Promise<Applied> {
+    return this.#plain((api) => api.adopt(Comlink.transfer(rgba, [rgba.data.buffer]), box), SLOW_MS);
   }
 
   /** A reduced copy of the working image (longest side ≤ maxSide) for the models that read it. */

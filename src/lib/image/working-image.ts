@@ -8,6 +8,8 @@ import { ImageInputError, type ImageInputErrorCode } from './errors.ts';
 import type { Size } from './limits.ts';
 import { GpuAdjuster, type Adjustments } from './gpu-adjust.ts';
 import { crop, downscale, encode, flip, rotate, thumbnail, type CropRect, type EncodeType, type FlipAxis, type RotateDirection } from './ops.ts';
+import { ImageCache, rebuild } from './replay.ts';
+import type { Rect, StepImage } from '../history/types.ts';
 
 /** Longest side of the reduced display copy of large images (covers a 4K screen at fit). */
 export const PREVIEW_SIDE = 2560;
@@ -38,10 +40,14 @@ export interface Opened extends Displayed {
   originalHeight: number;
 }
 
+/**
+ * A result for history. The whole image is not encoded here (a 24-MP PNG takes seconds): history
+ * asks for it (`encode('image/png')` of the working image) only when it stores a full image.
+ */
 export interface Applied extends Displayed {
-  /** Lossless copy of the result, for history. */
-  image: Blob;
   thumbnail: Blob;
+  /** PNG of the edited box alone, when one was named (`adopt`): what history stores for a patch. */
+  patch?: Blob;
 }
 
 /** An ImageInputError as it crosses the worker boundary (class identity does not survive postMessage). */
@@ -58,6 +64,10 @@ export const reviveInputError = (e: InputErrorData) => new ImageInputError(e.cod
 
 export class WorkingImage {
   #current: ImageBitmap | null = null;
+  /** The history step the working image is (`projectId/entryId`), once the editor has said so. */
+  #currentKey: string | null = null;
+  /** Rebuilt and recently left images by step, so undo and redo rarely rebuild. */
+  readonly #cache = new ImageCache();
   /** What live previews are computed on: the working image, reduced when it is large. */
   #previewSource: ImageBitmap | null = null;
   #adjuster = new GpuAdjuster();
@@ -92,10 +102,28 @@ export class WorkingImage {
     };
   }
 
-  /** Makes a stored history image the working image (undo, redo, reopening a project). */
-  async show(blob: Blob): Promise<Displayed> {
-    this.#replace(await createImageBitmap(blob, { imageOrientation: 'from-image' }));
+  /** Makes a history step's image the working image (undo, redo, reopening a project), rebuilt when not cached. */
+  async show(image: StepImage): Promise<Displayed> {
+    const bitmap = await rebuild(image, this.#cache, this.#current);
+    this.#replace(bitmap, image.key);
     return this.#displayed();
+  }
+
+  /** A copy of a history step's image at full size (to compare with); the working image is unchanged. */
+  async render(image: StepImage): Promise<ImageBitmap> {
+    return createImageBitmap(await rebuild(image, this.#cache, this.#current));
+  }
+
+  /** Names the working image as history step `key` (after the step it shows was saved), so it is cached when left. */
+  label(key: string): void {
+    const current = this.#require();
+    this.#currentKey = key;
+    this.#cache.put(key, current, current);
+  }
+
+  /** Keys of the cached images, oldest first (for tests). */
+  get cached(): string[] {
+    return this.#cache.keys;
   }
 
   /** Applies a hand edit. The result becomes the working image; `show` the stored one to go back. */
@@ -109,9 +137,9 @@ export class WorkingImage {
           : edit.op === 'crop'
             ? crop(source, edit.rect)
             : await this.#adjuster.adjust(source, edit.adjustments);
-    const [image, thumb] = await Promise.all([encode(result, 'image/png'), thumbnail(result)]);
+    const thumb = await thumbnail(result);
     this.#replace(result);
-    return { ...(await this.#displayed()), image, thumbnail: thumb };
+    return { ...(await this.#displayed()), thumbnail: thumb };
   }
 
   /** A display-size preview of adjustments on the GPU; the working image is unchanged. */
@@ -149,12 +177,20 @@ export class WorkingImage {
     return { data: out, width, height };
   }
 
-  /** Makes generated pixels (a diffusion result) the working image; returns it for display and history. */
-  async adopt(rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }): Promise<Applied> {
+  /**
+   * Makes generated pixels (a diffusion result) the working image; returns it for display and history,
+   * with the PNG of `box` (the area the edit changed) when one is given.
+   */
+  async adopt(rgba: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number }, box?: Rect): Promise<Applied> {
     const result = await createImageBitmap(new ImageData(rgba.data, rgba.width, rgba.height));
-    const [image, thumb] = await Promise.all([encode(result, 'image/png'), thumbnail(result)]);
-    this.#replace(result);
-    return { ...(await this.#displayed()), image, thumbnail: thumb };
+    const boxed = box && crop(result, box);
+    try {
+      const [patch, thumb] = await Promise.all([boxed && encode(boxed, 'image/png'), thumbnail(result)]);
+      this.#replace(result);
+      return { ...(await this.#displayed()), thumbnail: thumb, ...(patch ? { patch } : {}) };
+    } finally {
+      boxed?.close();
+    }
   }
 
   /** A reduced copy for the models that read the image (they work at ≤ 1024 px). */
@@ -173,6 +209,7 @@ export class WorkingImage {
 
   close(): void {
     this.#replace(null);
+    this.#cache.clear();
     this.#adjuster.dispose();
   }
 
@@ -192,11 +229,17 @@ export class WorkingImage {
     return this.#current;
   }
 
-  #replace(next: ImageBitmap | null): void {
+  /** `next` becomes the working image (as step `key` when known); the one it replaces is cached under its step, else closed. */
+  #replace(next: ImageBitmap | null, key: string | null = null): void {
     if (this.#previewSource && this.#previewSource !== this.#current) this.#previewSource.close();
     this.#previewSource = null;
     this.#adjuster.invalidate();
-    if (this.#current && this.#current !== next) this.#current.close();
+    const old = this.#current;
+    if (old && old !== next && !this.#cache.has(old)) {
+      if (this.#currentKey) this.#cache.put(this.#currentKey, old, next);
+      else old.close();
+    }
     this.#current = next;
+    this.#currentKey = key;
   }
 }
