@@ -5,6 +5,8 @@ import { VisionWorker, type MaskResult } from '../../../workers/vision/client.ts
 import type { ModelSourceConfig } from '../../../workers/vision/transformers-env.ts';
 import { WorkerDiedError } from '../../../workers/bridge/watchdog.ts';
 import { readSavedTurns, type SavedTurn } from './saved-turns.ts';
+import { locateStage } from '../../../models/gpu-memory.ts';
+import type { PlanWorkerName, Stage } from './gpu-plan.ts';
 
 /** One exchange as the conversation shows it. All text is plain text: the UI renders it as text. */
 export interface AssistantTurn {
@@ -29,9 +31,19 @@ export interface AssistantConfig {
   working?: { short: number; maxLong: number; multiple?: number };
 }
 
+/** How the assistant's stages reach the GPU memory plan (gpu-plan.ts); the default runs them as they come. */
+export interface StageGate {
+  run<T>(stage: Stage, work: () => Promise<T>): Promise<T>;
+  /** A worker was disposed: it holds no models any more. */
+  dropped(worker: PlanWorkerName): void;
+}
+
+const UNGATED: StageGate = { run: (_stage, work) => work(), dropped: () => {} };
+
 /**
  * The instruction side of the editor: owns the language and vision workers, keeps the
- * conversation, and turns an instruction into a plan and, for local edits, a mask.
+ * conversation, and turns an instruction into a plan and, for local edits, a mask. Each model
+ * stage goes through the gate, which makes room on the GPU first.
  */
 export class Assistant {
   turns = $state<AssistantTurn[]>([]);
@@ -41,6 +53,8 @@ export class Assistant {
   /** Reactive: the page enables the instruction box once it is set. */
   #config = $state.raw<AssistantConfig | null>(null);
   #next = 1;
+
+  constructor(private readonly gate: StageGate = UNGATED) {}
 
   /** (Re)configures the workers; existing ones are disposed when the source changes. */
   configure(config: AssistantConfig): void {
@@ -65,13 +79,16 @@ export class Assistant {
     const config = this.#config;
     if (!config) throw new Error('Choose where the AI models come from first (Models).');
     this.#language ??= new LanguageWorker({ ...config.models, device: config.device });
+    const language = this.#language;
     const previous: Turn[] = this.turns.filter((t) => t.plan).map((t) => ({ instruction: t.instruction, plan: $state.snapshot(t.plan) as EditPlan }));
     this.turns.push({ id: this.#next++, instruction, reply: '', plan: null, mask: null, status: 'planning' });
     const turn = this.turns[this.turns.length - 1];
     try {
-      const result = await this.#language.plan(image, instruction, previous, undefined, (e) => {
-        turn.reply = e.text;
-      });
+      const result = await this.gate.run('understand', () =>
+        language.plan(image, instruction, previous, undefined, (e) => {
+          turn.reply = e.text;
+        }),
+      );
       if (result.stopped === 'cancelled') {
         turn.status = 'cancelled';
         return turn;
@@ -80,9 +97,11 @@ export class Assistant {
       turn.reply = result.plan.reply;
       if (result.plan.kind === 'local' || result.plan.kind === 'outpaint') {
         turn.status = 'masking';
-        this.#vision ??= new VisionWorker({ ...config.models, device: config.device });
+        const vision = (this.#vision ??= new VisionWorker({ ...config.models, device: config.device }));
         const plan = result.plan;
-        turn.mask = await this.#vision.mask(image, { kind: plan.kind, instruction: plan.instruction, target: plan.target, outpaint: plan.outpaint });
+        const locate = () => vision.mask(image, { kind: plan.kind, instruction: plan.instruction, target: plan.target, outpaint: plan.outpaint });
+        // An outpaint mask is geometry: no model loads for it.
+        turn.mask = plan.kind === 'local' ? await this.gate.run(locateStage(), locate) : await locate();
       }
       turn.status = 'done';
     } catch (e) {
@@ -104,9 +123,14 @@ export class Assistant {
     await Promise.all([this.#language?.cancel(), this.#vision?.stop()]);
   }
 
-  /** Frees the VLM's GPU memory before a diffusion run; it reloads for the next turn. */
+  /** Frees the VLM's GPU memory (asked by the GPU plan); it reloads for the next turn. */
   async releaseLanguage(): Promise<void> {
     await this.#language?.release();
+  }
+
+  /** Frees the vision models' GPU memory (asked by the GPU plan); they reload for the next region. */
+  async releaseVision(): Promise<void> {
+    await this.#vision?.release();
   }
 
   clear(): void {
@@ -164,6 +188,8 @@ export class Assistant {
   #disposeWorkers(): void {
     this.#language?.dispose();
     this.#vision?.dispose();
+    if (this.#language) this.gate.dropped('language');
+    if (this.#vision) this.gate.dropped('vision');
     this.#language = null;
     this.#vision = null;
   }

@@ -95,10 +95,18 @@ export const BUDGET_KEY = 'instruct-edit.gpu-budget';
 /** The setting's range: below 0.5 GiB no stage fits; above 256 GiB is a typing slip. */
 export const BUDGET_RANGE = { min: 0.5, max: 256 } as const;
 
-/** The person's budget in bytes, or null for the default. */
-export function loadBudgetSetting(storage: Pick<Storage, 'getItem'> | null = globalThis.localStorage ?? null): number | null {
+const localStore = (): Storage | null => {
   try {
-    const n = Number(storage?.getItem(BUDGET_KEY) ?? NaN);
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // localStorage can throw where storage is blocked
+  }
+};
+
+/** The person's budget in bytes, or null for the default. */
+export function loadBudgetSetting(storage: Pick<Storage, 'getItem'> | null = localStore()): number | null {
+  try {
+    const n = Number(storage?.getItem(BUDGET_KEY) || NaN);
     return Number.isFinite(n) && n >= BUDGET_RANGE.min * GIB && n <= BUDGET_RANGE.max * GIB ? n : null;
   } catch {
     return null;
@@ -106,11 +114,10 @@ export function loadBudgetSetting(storage: Pick<Storage, 'getItem'> | null = glo
 }
 
 /** Keeps the setting (null: back to the default); false when the browser would not store it. */
-export function saveBudgetSetting(bytes: number | null, storage: Pick<Storage, 'setItem' | 'removeItem'> | null = globalThis.localStorage ?? null): boolean {
+export function saveBudgetSetting(bytes: number | null, storage: Pick<Storage, 'setItem'> | null = localStore()): boolean {
   try {
     if (!storage) return false;
-    if (bytes === null) storage.removeItem(BUDGET_KEY);
-    else storage.setItem(BUDGET_KEY, String(bytes));
+    storage.setItem(BUDGET_KEY, bytes === null ? '' : String(bytes)); // '' reads back as the default
     return true;
   } catch {
     return false;
