@@ -386,9 +386,9 @@ export class AiEdits {
     this.discardResult();
     this.#core.cancelAdjust();
     await this.#core.task(label, async () => {
-      // The worker's own residency keeps the SD sessions within the same budget (Infinity until the page sets one).
-      const budget = Number.isFinite(this.gpu.budget) ? this.gpu.budget : undefined;
-      if (this.generation.configure({ ...config.models, working: config.working, gpuBudget: budget })) this.gpu.dropped('diffusion');
+      // The worker's own Residency keeps its default budget: it counts the real set's sizes even for the
+      // test models, and the plan has already checked this stage against the page's budget.
+      if (this.generation.configure({ ...config.models, working: config.working })) this.gpu.dropped('diffusion');
       const { job, prompt } = await prepare();
       try {
         // The plan releases what cannot stay beside SD (the planner, under a budget too small for both) before it loads.
