@@ -62,15 +62,12 @@ export interface GpuPlanOptions {
   workers: Record<PlanWorkerName, PlanWorker>;
   budget?: number;
   costs?: StageCosts;
-  /** Told about each release the plan asks for (logs, tests). */
-  onRelease?: (worker: PlanWorkerName, before: Stage) => void;
 }
 
 export class GpuPlan {
   budget: number;
   costs: StageCosts;
   readonly #workers: Record<PlanWorkerName, PlanWorker>;
-  readonly #onRelease: GpuPlanOptions['onRelease'];
   /** Estimated bytes each worker holds, per stage it ran since its last release. */
   readonly #held = new Map<PlanWorkerName, Map<Stage, number>>();
   /** Stages run one at a time, so a release never lands on a stage that is loading or running. */
@@ -81,7 +78,6 @@ export class GpuPlan {
     this.#workers = options.workers;
     this.budget = options.budget ?? Infinity;
     this.costs = options.costs ?? {};
-    this.#onRelease = options.onRelease;
   }
 
   /** New budget or stage sizes (the setting changed, or the model set did); applied at the next stage. */
@@ -139,15 +135,6 @@ export class GpuPlan {
     this.#held.delete(worker);
   }
 
-  /** Releases every worker's models (e.g. before the page hides). */
-  releaseAll(): Promise<void> {
-    const next = this.#queue.then(async () => {
-      for (const w of CYCLE) if (this.#held.has(w)) await this.#release(w, null);
-    });
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
   async #makeRoom(stage: Stage): Promise<void> {
     const cost = this.costs[stage]?.bytes ?? 0;
     if (cost > this.budget) throw this.#refusal(stage, cost);
@@ -178,7 +165,7 @@ export class GpuPlan {
       if (heldAfter(victims) > this.budget) victims.add(w);
     }
     if (heldAfter(victims) > this.budget) throw this.#refusal(stage, cost); // unreachable: cost ≤ budget
-    for (const w of [...victims].sort((a, b) => this.#distance(stage, b) - this.#distance(stage, a))) await this.#release(w, stage);
+    for (const w of [...victims].sort((a, b) => this.#distance(stage, b) - this.#distance(stage, a))) await this.#release(w);
   }
 
   /** Bytes the stage's own worker holds for its other stages. */
@@ -194,10 +181,9 @@ export class GpuPlan {
     return (CYCLE.indexOf(worker) - at + CYCLE.length) % CYCLE.length;
   }
 
-  async #release(worker: PlanWorkerName, before: Stage | null): Promise<void> {
+  async #release(worker: PlanWorkerName): Promise<void> {
     await this.#workers[worker].release();
     this.#held.delete(worker); // only once the memory is given back
-    if (before) this.#onRelease?.(worker, before);
   }
 
   #refusal(stage: Stage, cost: number): GpuBudgetError {
