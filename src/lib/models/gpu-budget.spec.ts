@@ -12,7 +12,7 @@ describe('defaultBudget', () => {
   it.each([
     ['nvidia', false, 8, 6],
     ['amd', false, undefined, 6],
-    ['intel', false, 8, 4], // deviceMemory as browsers report it (capped at 8 GiB) → half
+    ['intel', false, 8, 4], // half of the reported device memory
     ['apple', false, 4, 2],
     ['google', true, 8, 4], // SwiftShader: the models run on the CPU
     ['qualcomm', false, undefined, 4], // unknown device memory: 8 GiB assumed

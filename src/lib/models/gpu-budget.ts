@@ -36,7 +36,7 @@ export interface BudgetGuess {
  * The default budget. Rules, in order:
  * - a discrete-looking GPU (any other vendor, not a fallback adapter): 6 GiB, for an 8 GiB card;
  * - a GPU that shares system memory (vendor above), or a fallback (CPU) adapter: half of
- *   navigator.deviceMemory (which browsers round and cap at 8 GiB; 8 when unknown), at most 6 GiB;
+ *   navigator.deviceMemory (rounded by the browser, and capped by some; 8 when unknown), at most 6 GiB;
  * - never less than the adapter's maxBufferSize (capped at 6 GiB): an adapter that allows one
  *   buffer that large has at least that much memory for it.
  */
