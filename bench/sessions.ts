@@ -125,7 +125,8 @@ async function planRows(): Promise<void> {
 }
 
 await runBench(async () => {
-  await sessionRows();
+  // `node scripts/bench/run.mjs sessions memory`: the memory figures alone (no session is created).
+  if (!new URLSearchParams(location.search).has('memory')) await sessionRows();
   await memoryRows();
   await planRows();
 });
