@@ -97,7 +97,7 @@ async function planRows(): Promise<void> {
   const goal = { peak: 0, together: false, refused: '' };
   for (const shaderF16 of [true, false]) {
     const costs = stageCosts({ shaderF16 });
-    for (const budget of [GOAL, guess.bytes, 6 * GIB]) {
+    for (const budget of new Set([GOAL, guess.bytes, 6 * GIB])) {
       const released: string[] = [];
       const noop = (w: PlanWorkerName) => ({ release: async () => void released.push(w) });
       const plan = new GpuPlan({ workers: { language: noop('language'), vision: noop('vision'), diffusion: noop('diffusion') }, budget, costs });
