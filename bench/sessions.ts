@@ -1,11 +1,12 @@
 /**
  * Model runtime figures: ORT start-up, then per fixture model (at the dtype this device gets) the
  * first WebGPU session's creation time, its first and second run, and the wasm session's creation
- * time; then the estimated GPU memory of the default real model set per stage, from the manifest.
+ * time; then the estimated GPU memory of the default real model set per stage, from the manifest,
+ * and the estimated peak per stage of an inpainting edit under the page's GPU plan (gpu-plan.ts).
  * Fixture models are tiny stand-ins (models/README.md): creation time here is dominated by ORT's
  * fixed costs and graph size, not by weights.
  */
-import { STAGE_ROLES, type Stage, estimate, stageEstimate } from '../models/gpu-memory.ts';
+import { STAGE_ROLES, type Stage, WORKSPACE_FACTOR, estimate, stageEstimate } from '../models/gpu-memory.ts';
 import { MANIFEST, filesFor, variantFor } from '../models/manifest.ts';
 import { SESSION_CASES, toFeeds } from '../scripts/fixtures/test-inputs.ts';
 import { describeGpu, probeCapabilities } from '../workers/runtime/capabilities.ts';
@@ -17,6 +18,9 @@ import { ModelSession } from '../workers/runtime/session.ts';
 import { sdFixtureGraph } from '../workers/runtime/test-models.ts';
 import type { GraphPart } from '../models/build/official.ts';
 import { report, runBench } from './harness.ts';
+import { GpuPlan, type PlanWorkerName } from '../src/lib/editor/gpu-plan.ts';
+import { GIB, defaultBudget, stageCosts } from '../src/lib/models/gpu-budget.ts';
+import { locateStage } from '../models/gpu-memory.ts';
 
 const pad = (s: string | number, n: number) => String(s).padEnd(n);
 const ms = (x: number) => (x < 10 ? x.toFixed(1) : x.toFixed(0));
@@ -72,10 +76,57 @@ async function memoryRows(): Promise<void> {
     const parts = Object.keys(MANIFEST['sd-inpaint'].sessions).map((p) => estimate('sd-inpaint', dtype, p));
     await report(`  ${pad('  sd-inpaint', 16)}${pad('', 10)}${parts.map((p) => `${p.session} ${gb(p.gpuBytes)}`).join(', ')}`);
   }
-  await report('  * size assumed or unverified (models/gpu-memory.ts); the VLM and the UNet are never resident together');
+  await report('  * size assumed or unverified (models/gpu-memory.ts); which stages stay resident together is the GPU plan\'s decision (below)');
+}
+
+const gib = (bytes: number) => (bytes / GIB).toFixed(2);
+/** The issue's goal for a 512² inpainting edit with the real fp16 set. */
+const GOAL = 3.5 * GIB;
+
+/**
+ * plan → locate → generate → next plan through the real GpuPlan with workers that only record
+ * releases: what each stage holds and the estimated peak. Sizes are estimates (manifest sizes ×
+ * WORKSPACE_FACTOR); the UNet's activations at 512² are inside that factor, unmeasured.
+ */
+async function planRows(): Promise<void> {
+  const caps = await probeCapabilities();
+  const guess = defaultBudget(caps, (navigator as { deviceMemory?: number }).deviceMemory);
+  await report(`\nEstimated peak per stage of a 512² inpainting edit under the GPU plan (GiB; estimates: manifest sizes × ${WORKSPACE_FACTOR})`);
+  await report(`this device's default budget: ${gib(guess.bytes)} GiB (${guess.why})`);
+  const edit = ['understand', locateStage(), 'generate', 'understand'] as const;
+  const goal = { peak: 0, together: false, refused: '' };
+  for (const shaderF16 of [true, false]) {
+    const costs = stageCosts({ shaderF16 });
+    for (const budget of new Set([GOAL, guess.bytes, 6 * GIB])) {
+      const released: string[] = [];
+      const noop = (w: PlanWorkerName) => ({ release: async () => void released.push(w) });
+      const plan = new GpuPlan({ workers: { language: noop('language'), vision: noop('vision'), diffusion: noop('diffusion') }, budget, costs });
+      const cells: string[] = [];
+      let together = false;
+      for (const stage of edit) {
+        released.length = 0;
+        try {
+          await plan.run(stage, async () => {});
+        } catch (e) {
+          cells.push(`${stage} refused`);
+          if (shaderF16 && budget === GOAL) goal.refused = (e as Error).message;
+          break;
+        }
+        const holds = (['language', 'vision', 'diffusion'] as const).filter((w) => plan.holding(w) > 0);
+        together ||= holds.includes('language') && holds.includes('diffusion');
+        cells.push(`${stage} ${gib(plan.used)}${released.length ? ` (released ${released.join(', ')})` : ''}`);
+      }
+      if (shaderF16 && budget === GOAL) Object.assign(goal, { peak: plan.peak, together });
+      await report(`  ${shaderF16 ? 'fp16 set   ' : 'no-f16 set '} budget ${gib(budget)}: ${cells.join(' → ')}; peak ${gib(plan.peak)}${together ? '; planner and UNet held together' : ''}`);
+    }
+  }
+  const verdict = goal.refused ? `NOT met: ${goal.refused}` : goal.peak <= GOAL && !goal.together ? 'met' : 'NOT met';
+  await report(`goal ≤ ${gib(GOAL)} GiB for a 512² inpainting edit with the fp16 set: ${verdict} by the estimates (peak ${gib(goal.peak)} GiB, the planner and the UNet ${goal.together ? '' : 'never '}held together)`);
 }
 
 await runBench(async () => {
-  await sessionRows();
+  // `node scripts/bench/run.mjs sessions memory`: the memory figures alone (no session is created).
+  if (!new URLSearchParams(location.search).has('memory')) await sessionRows();
   await memoryRows();
+  await planRows();
 });

@@ -82,3 +82,13 @@ export function stageEstimate(stage: Stage, caps: Caps): { stage: Stage; models:
   const models = STAGE_ROLES[stage].map((role) => estimate(role, variantFor(role, caps)));
   return { stage, models, gpuBytes: models.reduce((s, m) => s + m.gpuBytes, 0) };
 }
+
+/**
+ * The locate stage the vision worker's automatic method runs: the region head once its trained
+ * weights are published (the manifest then gives their verified size, as workers/vision/region-head.ts
+ * checks), else CLIPSeg.
+ */
+export function locateStage(): Stage {
+  const file = MANIFEST['region-head'].variants.fp32?.files.region_head;
+  return file && file.bytes !== null && file.sizeVerified ? 'locate' : 'locate-clipseg';
+}

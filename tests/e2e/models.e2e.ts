@@ -74,6 +74,24 @@ describe('the models dialog with the test models', () => {
     await s.screenshot('60-models-hub');
   });
 
+  it('sets the GPU memory for models: a bad value is refused with a message, a good one is kept', async () => {
+    const d = dialog(s.page);
+    const field = d.getByLabel('GPU memory for models (GiB)');
+    // SwiftShader is a fallback adapter: the guess is half the device memory the browser reports.
+    expect(await field.getAttribute('placeholder')).toMatch(/^\d+\.\d$/);
+    expect(await d.locator('#gpu-budget-help').textContent()).toMatch(/^\s*Automatic: \d+\.\d GiB; automatic \d+\.\d GiB, as /);
+    await field.fill('0.1');
+    await d.getByRole('button', { name: 'Set', exact: true }).click();
+    expect(await d.getByRole('alert').textContent()).toBe('Enter the GPU memory in GiB, from 0.5 to 256 (or leave it empty for the automatic value).');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await field.fill('3.5');
+    await d.getByRole('button', { name: 'Set', exact: true }).click();
+    await s.page.waitForFunction(() => document.querySelector('#gpu-budget-help')?.textContent?.includes('Set by you: 3.5 GiB'));
+    expect(await s.page.evaluate(() => localStorage.getItem('instruct-edit.gpu-budget'))).toBe(String(3.5 * 2 ** 30));
+    // Without shader-f16 the real SD set is fp32, ≈ 4.97 GiB: over this budget, and said so.
+    expect(await d.getByTestId('gpu-budget').textContent()).toContain('The largest step needs about 5.0 GiB');
+  });
+
   it('switches to the test models, marked as such, with their exact total before any download', async () => {
     const d = dialog(s.page);
     await d.getByRole('radio', { name: 'Test models' }).check();
@@ -117,6 +135,7 @@ describe('the models dialog with the test models', () => {
     await openModels(s.page);
     const d = dialog(s.page);
     expect(await d.getByRole('radio', { name: 'Test models' }).isChecked()).toBe(true);
+    expect(await d.getByLabel('GPU memory for models (GiB)').inputValue()).toBe('3.5');
     await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="model-row"][data-state="ready"]').length === 5, null, { timeout: 15_000 });
     await s.screenshot('65-models-after-reload');
   });

@@ -12,6 +12,7 @@ import { MaskEditor } from './mask-editor.svelte.ts';
 import { ExtendTool, fitExtended } from './extend-tool.svelte.ts';
 import { clampExtend, extendFromPlan, isExtended } from './extend.ts';
 import { maskToPng } from './mask-codec.ts';
+import { GpuPlan } from './gpu-plan.ts';
 
 /** Longest side of the copy the models read. */
 const ANALYSIS_SIDE = 1024;
@@ -51,8 +52,19 @@ export interface EditorCore {
  * Owns the assistant, the generation, the region's mask editor, the extend tool and the compare bitmap.
  */
 export class AiEdits {
+  /**
+   * The one GPU memory plan of the three model workers: every model stage runs through it, and it
+   * alone asks the workers to release (budget and stage sizes: `gpu.configure`, from the page).
+   */
+  readonly gpu: GpuPlan = new GpuPlan({
+    workers: {
+      language: { release: () => this.assistant.releaseLanguage() },
+      vision: { release: () => this.assistant.releaseVision() },
+      diffusion: { release: () => this.generation.release() },
+    },
+  });
   /** The instruction side: conversation, plans, masks. */
-  readonly assistant = new Assistant();
+  readonly assistant = new Assistant(this.gpu);
   /**
    * The region an edit will repaint, open for correction with the brush: found by a local plan (its
    * method named) or painted by hand; the prompt says what should be there.
@@ -368,9 +380,10 @@ export class AiEdits {
     this.assistant.dispose();
     this.stopCompare();
     this.generation.dispose();
+    this.gpu.dropped('diffusion');
   }
 
-  /** Runs a generation job: models configured, the VLM released, results left on screen as candidates. */
+  /** Runs a generation job: models configured, room made on the GPU by the plan, results left on screen as candidates. */
   async #generate(label: string, prepare: () => Promise<{ job: GenerationJob; prompt: string }>): Promise<void> {
     const config = this.assistant.config;
     if (!config) {
@@ -380,12 +393,13 @@ export class AiEdits {
     this.discardResult();
     this.#core.cancelAdjust();
     await this.#core.task(label, async () => {
-      this.generation.configure({ ...config.models, working: config.working });
-      // The VLM and the UNet never need to be resident together.
-      await this.assistant.releaseLanguage();
+      // The worker's own Residency keeps its default budget: it counts the real set's sizes even for the
+      // test models, and the plan has already checked this stage against the page's budget.
+      if (this.generation.configure({ ...config.models, working: config.working })) this.gpu.dropped('diffusion');
       const { job, prompt } = await prepare();
       try {
-        const results = await this.generation.run(job, prompt);
+        // The plan releases what cannot stay beside SD (the planner, under a budget too small for both) before it loads.
+        const results = await this.gpu.run('generate', () => this.generation.run(job, prompt));
         this.#core.gpuWorked();
         this.#setRegion(null);
         if (job.kind !== 'inpaint' && results[0]) this.#core.viewport.setImage(results[0].canvas, true);

@@ -7,6 +7,8 @@ import { WorkerDiedError } from '../../../workers/bridge/watchdog.ts';
 import { failedRole } from '../../../workers/runtime/load-failure.ts';
 import type { Role } from '../../../models/manifest.ts';
 import { readSavedTurns, type SavedTurn } from './saved-turns.ts';
+import { locateStage } from '../../../models/gpu-memory.ts';
+import type { PlanWorkerName, Stage } from './gpu-plan.ts';
 
 /** One exchange as the conversation shows it. All text is plain text: the UI renders it as text. */
 export interface AssistantTurn {
@@ -31,9 +33,19 @@ export interface AssistantConfig {
   working?: { short: number; maxLong: number; multiple?: number };
 }
 
+/** How the assistant's stages reach the GPU memory plan (gpu-plan.ts); the default runs them as they come. */
+export interface StageGate {
+  run<T>(stage: Stage, work: () => Promise<T>): Promise<T>;
+  /** A worker was disposed: it holds no models any more. */
+  dropped(worker: PlanWorkerName): void;
+}
+
+const UNGATED: StageGate = { run: (_stage, work) => work(), dropped: () => {} };
+
 /**
  * The instruction side of the editor: owns the language and vision workers, keeps the
- * conversation, and turns an instruction into a plan and, for local edits, a mask.
+ * conversation, and turns an instruction into a plan and, for local edits, a mask. Each model
+ * stage goes through the gate, which makes room on the GPU first.
  */
 export class Assistant {
   turns = $state<AssistantTurn[]>([]);
@@ -45,6 +57,8 @@ export class Assistant {
   #next = 1;
   /** Told when a worker could not load a model from its stored files (the Models dialog marks it damaged). */
   onloadfailure: ((role: Role, reason: string) => void) | null = null;
+
+  constructor(private readonly gate: StageGate = UNGATED) {}
 
   /** (Re)configures the workers; existing ones are disposed when the source changes. */
   configure(config: AssistantConfig): void {
@@ -69,13 +83,16 @@ export class Assistant {
     const config = this.#config;
     if (!config) throw new Error('Choose where the AI models come from first (Models).');
     this.#language ??= new LanguageWorker({ ...config.models, device: config.device });
+    const language = this.#language;
     const previous: Turn[] = this.turns.filter((t) => t.plan).map((t) => ({ instruction: t.instruction, plan: $state.snapshot(t.plan) as EditPlan }));
     this.turns.push({ id: this.#next++, instruction, reply: '', plan: null, mask: null, status: 'planning' });
     const turn = this.turns[this.turns.length - 1];
     try {
-      const result = await this.#language.plan(image, instruction, previous, undefined, (e) => {
-        turn.reply = e.text;
-      });
+      const result = await this.gate.run('understand', () =>
+        language.plan(image, instruction, previous, undefined, (e) => {
+          turn.reply = e.text;
+        }),
+      );
       if (result.stopped === 'cancelled') {
         turn.status = 'cancelled';
         return turn;
@@ -84,9 +101,11 @@ export class Assistant {
       turn.reply = result.plan.reply;
       if (result.plan.kind === 'local' || result.plan.kind === 'outpaint') {
         turn.status = 'masking';
-        this.#vision ??= new VisionWorker({ ...config.models, device: config.device });
+        const vision = (this.#vision ??= new VisionWorker({ ...config.models, device: config.device }));
         const plan = result.plan;
-        turn.mask = await this.#vision.mask(image, { kind: plan.kind, instruction: plan.instruction, target: plan.target, outpaint: plan.outpaint });
+        const locate = () => vision.mask(image, { kind: plan.kind, instruction: plan.instruction, target: plan.target, outpaint: plan.outpaint });
+        // An outpaint mask is geometry: no model loads for it.
+        turn.mask = plan.kind === 'local' ? await this.gate.run(locateStage(), locate) : await locate();
       }
       turn.status = 'done';
     } catch (e) {
@@ -110,9 +129,14 @@ export class Assistant {
     await Promise.all([this.#language?.cancel(), this.#vision?.stop()]);
   }
 
-  /** Frees the VLM's GPU memory before a diffusion run; it reloads for the next turn. */
+  /** Frees the VLM's GPU memory (asked by the GPU plan); it reloads for the next turn. */
   async releaseLanguage(): Promise<void> {
     await this.#language?.release();
+  }
+
+  /** Frees the vision models' GPU memory (asked by the GPU plan); they reload for the next region. */
+  async releaseVision(): Promise<void> {
+    await this.#vision?.release();
   }
 
   clear(): void {
@@ -170,6 +194,8 @@ export class Assistant {
   #disposeWorkers(): void {
     this.#language?.dispose();
     this.#vision?.dispose();
+    if (this.#language) this.gate.dropped('language');
+    if (this.#vision) this.gate.dropped('vision');
     this.#language = null;
     this.#vision = null;
   }

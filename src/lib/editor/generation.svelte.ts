@@ -122,12 +122,14 @@ export class Generation {
     return this.candidates[this.selected] ?? null;
   }
 
-  /** Where the models come from; a change restarts the worker on the next run. */
-  configure(config: EngineConfig): void {
-    if (JSON.stringify(config) === JSON.stringify(this.#config)) return;
+  /** Where the models come from; a change restarts the worker on the next run. True when a running worker (and its models) was dropped. */
+  configure(config: EngineConfig): boolean {
+    if (JSON.stringify(config) === JSON.stringify(this.#config)) return false;
+    const had = this.#worker !== null;
     this.#worker?.dispose();
     this.#worker = null;
     this.#config = config;
+    return had;
   }
 
   /** A new random seed (the dice). */
@@ -260,7 +262,7 @@ export class Generation {
     this.kind = null;
   }
 
-  /** Frees the SD models' GPU memory (e.g. before the VLM loads); they reload on the next run. */
+  /** Frees the SD models' GPU memory (asked by the GPU plan before the VLM loads); they reload on the next run. */
   async release(): Promise<void> {
     await this.#worker?.release();
   }

@@ -10,10 +10,11 @@ import { capabilityNotes, entrySize, sumSizes, type CapabilityNote, type DeviceS
 import { catalogCaps, checkHost, loadProfile, profileSource, sameOrigin, saveProfile, storeDir, type ModelProfile } from './profile.ts';
 import { fileURL } from './sources.ts';
 import { parseModelHosts } from '../security/csp.ts';
+import { type BudgetGuess, DISCRETE_BUDGET, defaultBudget, loadBudgetSetting, saveBudgetSetting, stageCosts, stageCostsFromFiles, type StageCosts } from './gpu-budget.ts';
+import { ModelStore } from './store.ts';
 
 /** The page's origin and the extra model hosts its build allows (the same list its CSP header names). */
 const pageHosts = () => ({ origin: globalThis.location?.origin ?? 'null', modelHosts: parseModelHosts(import.meta.env.VITE_MODEL_HOSTS) });
-import { ModelStore } from './store.ts';
 
 export interface AppModelsOptions {
   roles?: readonly Role[];
@@ -36,6 +37,21 @@ export class AppModels {
   runtimeBytes = $state<number | null>(null);
   /** False when the browser would not store the profile (it then lasts for this page). */
   profileSaved = $state(true);
+  /** This device's capabilities, once probed. */
+  caps = $state.raw<Capabilities | null>(null);
+  /** The person's GPU memory budget for models in bytes; null: the guess from the adapter. */
+  budgetSetting = $state<number | null>(null);
+  /** The default budget, guessed from the adapter (gpu-budget.ts). */
+  readonly budgetGuess: BudgetGuess | null = $derived(this.caps ? defaultBudget(this.caps, (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory) : null);
+  /** The budget the GPU plan keeps the models within. */
+  readonly budget: number = $derived(this.budgetSetting ?? this.budgetGuess?.bytes ?? DISCRETE_BUDGET);
+  /**
+   * Each stage's estimated GPU bytes: the real set's from the manifest, or the test models'
+   * measured files (the server told their sizes), which are tiny.
+   */
+  readonly stageCosts: StageCosts = $derived(
+    this.profile.kind === 'fixtures' ? stageCostsFromFiles(this.manager?.entries ?? []) : stageCosts(catalogCaps(this.profile, { shaderF16: this.caps?.shaderF16 ?? false })),
+  );
   error = $state<string | null>(null);
 
   readonly totalSize = $derived(this.manager ? sumSizes(this.manager.entries.map(entrySize)) : { bytes: 0, unknown: 0 });
@@ -53,6 +69,7 @@ export class AppModels {
     this.#options = options;
     this.roles = options.roles ?? DEFAULT_ROLES;
     this.profile = loadProfile(options.storage);
+    this.budgetSetting = loadBudgetSetting(options.storage);
     this.ready = this.#create(this.profile);
   }
 
@@ -63,6 +80,12 @@ export class AppModels {
 
   get #fetch(): typeof fetch {
     return this.#options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  /** Sets the GPU memory budget (null: back to the guess); false when the browser would not store it (it lasts for this page). */
+  setBudget(bytes: number | null): boolean {
+    this.budgetSetting = bytes;
+    return saveBudgetSetting(bytes, this.#options.storage);
   }
 
   /** Switches the profile: the old manager's downloads stop (parts are kept), a new manager reads the store. */
@@ -82,6 +105,7 @@ export class AppModels {
     this.error = null;
     try {
       const caps = await (this.#options.probe ?? probeCapabilities)();
+      this.caps = caps;
       this.support = { webgpu: caps.webgpu, shaderF16: caps.shaderF16, reason: caps.reason, gpu: describeGpu(caps) };
       // Test models are checked against the sizes and hashes computed from the generated files.
       const pins = profile.kind === 'fixtures' ? await fixturePins(this.#fetch) : manifestPins;
