@@ -9,7 +9,7 @@
 // - VAE: reconstruction PSNR ≥ 20 dB. SD1.5's VAE (the original kl-f8) reconstructs COCO photos at
 //   about 23.4 ± 3.8 dB (the stabilityai/sd-vae-ft-mse model card's table); the test picture is
 //   smoother than a photo, so a working VAE lands above the photo mean, while 20 dB (mean error ≈ 10 %
-//   of the range) is where a zeroed or random decoder cannot reach (measured ≤ 12 dB, judges.spec.ts).
+//   of the range) is where a zeroed or random decoder cannot reach (the test model's random VAE gives 13.9 dB, checks.spec.ts).
 // - Planner: the answer must carry the model's own <kind>local</kind> and a <target> naming the
 //   square — parsePlan would otherwise fill the plan from the instruction's words, hiding a model
 //   that answers nonsense.
