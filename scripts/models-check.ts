@@ -60,7 +60,7 @@ export function nodeHost(a: CheckArgs, onLine?: CheckHost['onLine']): CheckHost 
   const file = (id: string, path: string) => join(a.root, id, path);
   return {
     ep: 'wasm',
-    source: a.testModels ? 'Test models' : a.root,
+    source: a.root,
     testModels: a.testModels,
     environment: [
       `Node ${process.version} on ${process.platform} ${process.arch}, ${cpus().length} CPU cores`,

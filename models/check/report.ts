@@ -42,7 +42,7 @@ export const formatLine = (l: CheckLine) => `${MARK[l.status]}  ${l.subject} · 
 export function formatReport(r: Report): string {
   const c = counts(r.lines);
   return [
-    `# Check models — ${r.source}${r.testModels ? ' (test models)' : ''}`,
+    `# Check models — ${r.source}${r.testModels && !/test models/i.test(r.source) ? ' (test models)' : ''}`,
     '',
     `${c.pass} passed, ${c.fail} failed, ${c.skip} skipped · ${r.started} · ${(r.ms / 1000).toFixed(1)} s`,
     '',

@@ -22,7 +22,7 @@ const GROUPS: readonly (readonly Role[])[] = [['vlm'], ['vlm-small'], ['clip-vis
 
 export const TEST_MODELS_SKIP = 'test models — skipped (their weights are random: only real weights can show meaning)';
 
-const gb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
+const gb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`);
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The picture side a session's image inputs get in the probe run. */
