@@ -52,7 +52,7 @@ export function readGraph(bytes: Uint8Array): GraphInfo {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new Error(`not an ONNX model (${(e as Error).message})`);
+    throw new Error(`not an ONNX model (${(e as Error).message})`, { cause: e });
   }
   if (!model.graph) throw new Error('not an ONNX model (it has no graph)');
   const opsets = new Map<string, number>();

@@ -178,3 +178,6 @@ export function webgpuSupport(domain: string, op: string, opset: number): OpSupp
   if (!ranges) return 'unsupported';
   return ranges.some((r) => opset >= r.from && opset <= r.to) ? 'supported' : 'opset';
 }
+
+/** Whether the WebGPU EP has a kernel for an op of any domain at any opset (for ORT's placement log, which names op types only). */
+export const hasWebgpuKernel = (op: string): boolean => SUPPORT.has(op) || FOLDED.has(op);

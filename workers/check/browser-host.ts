@@ -1,0 +1,114 @@
+// Check models in the browser: files come from the model store (OPFS) of the chosen profile, every
+// session opens on WebGPU (wasm only where there is no WebGPU) with ORT's verbose log captured, so
+// the report says where each node actually runs; the planner check asks the Qwen2-VL planner the
+// language worker uses (workers/language/planner.ts), loaded here for that one question.
+import type { FolderReader } from '../../models/build/official.ts';
+import { MANIFEST, type Role } from '../../models/manifest.ts';
+import type { CheckHost, OpenedSession } from '../../models/check/host.ts';
+import type { Picture } from '../../models/check/pictures.ts';
+import type { FeedData } from '../../models/check/probe.ts';
+import { hasWebgpuKernel } from '../../models/check/webgpu-ops.ts';
+import { modelEntries } from '../../src/lib/models/catalog.ts';
+import { catalogCaps, PROFILE_LABELS, profileSource, storeDir, type ModelProfile } from '../../src/lib/models/profile.ts';
+import { ModelStore } from '../../src/lib/models/store.ts';
+import type { ModelRef } from '../../src/lib/models/types.ts';
+import { Planner } from '../language/planner.ts';
+import { type Capabilities, describeGpu, probeCapabilities } from '../runtime/capabilities.ts';
+import { ort } from '../runtime/ort.ts';
+import { createWithPlacement, type Placement } from '../runtime/placement.ts';
+import { configureTransformers } from '../vision/transformers-env.ts';
+
+const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
+
+/** A placement line: CPU nodes of ops WebGPU has kernels for are ORT's own choice (shape arithmetic it keeps on the CPU). */
+export function placementVerdict(p: Placement | null): { pass: boolean; detail: string } {
+  if (!p) return { pass: false, detail: 'ORT printed no placement log' };
+  const total = Object.values(p.counts).reduce((a, b) => a + b, 0);
+  const gpu = p.counts.WebGpuExecutionProvider ?? 0;
+  if (gpu === total) return { pass: true, detail: `all ${total} nodes on WebGPU` };
+  const ops = new Map<string, number>();
+  for (const n of p.cpuNodes) ops.set(n.split(' ')[0], (ops.get(n.split(' ')[0]) ?? 0) + 1);
+  const list = (keep: (op: string) => boolean) => [...ops].filter(([op]) => keep(op)).map(([op, c]) => `${op} ×${c}`).join(', ');
+  const forced = list((op) => !hasWebgpuKernel(op));
+  const chosen = list(hasWebgpuKernel);
+  const where = `${gpu} of ${total} nodes on WebGPU`;
+  return forced
+    ? { pass: false, detail: `${where}; on the CPU for want of a WebGPU kernel: ${forced}${chosen ? `; kept on the CPU by ORT: ${chosen}` : ''}` }
+    : { pass: true, detail: `${where}; kept on the CPU by ORT (shape arithmetic): ${chosen}` };
+}
+
+function storeFolder(read: (path: string) => Promise<File | null>, where: string): FolderReader {
+  return {
+    where,
+    read: async (path) => {
+      const f = await read(path);
+      return f ? new Uint8Array(await f.arrayBuffer()) : null;
+    },
+    size: async (path) => (await read(path))?.size ?? null,
+    async readRange(path, start, end) {
+      const f = await read(path);
+      if (!f) throw new Error(`${where}/${path} is missing`);
+      return new Uint8Array(await f.slice(start, end).arrayBuffer());
+    },
+  };
+}
+
+const tensor = (f: FeedData) => new ort.Tensor(f.type, f.data as never, f.dims);
+
+export async function browserHost(profile: ModelProfile, onLine?: CheckHost['onLine'], caps?: Capabilities): Promise<CheckHost> {
+  const c = caps ?? (await probeCapabilities());
+  const store = await ModelStore.openIn(storeDir(profile));
+  const refs = new Map<string, ModelRef>();
+  for (const e of modelEntries(Object.keys(MANIFEST) as Role[], [{ shaderF16: false }, { shaderF16: true }])) refs.set(e.ref.id, e.ref);
+  const file = async (id: string, path: string) => {
+    const ref = refs.get(id);
+    return ref ? store.file(ref, path) : null;
+  };
+  const webgpu = c.webgpu;
+  return {
+    ep: webgpu ? 'webgpu' : 'wasm',
+    source: PROFILE_LABELS[profile.kind] + (profile.kind === 'hub' ? ` (${profile.host})` : ''),
+    testModels: profile.kind === 'fixtures',
+    environment: [
+      `GPU: ${describeGpu(c)}${c.webgpu ? `; shader-f16 ${c.shaderF16 ? 'yes' : 'no'}; max buffer ${mb(c.maxBufferSize)}, max storage binding ${mb(c.maxStorageBufferBindingSize)}` : ` — ${c.reason}`}`,
+      `onnxruntime-web ${ort.env.versions.web}, ${webgpu ? 'WebGPU' : 'wasm (CPU)'} execution provider`,
+      `browser: ${globalThis.navigator?.userAgent ?? 'unknown'}`,
+    ],
+    caps: catalogCaps(profile, { shaderF16: c.shaderF16 }),
+    size: async (id, path) => (await file(id, path))?.size ?? null,
+    read: async (id, path) => {
+      const f = await file(id, path);
+      return f ? new Uint8Array(await f.arrayBuffer()) : null;
+    },
+    folder: (id) => storeFolder((path) => file(id, path), id),
+    async open(name, model, externalData): Promise<OpenedSession> {
+      // As the app opens them: SD's parts in NCHW (the diffusion worker), the rest in ORT's default layout.
+      const provider = webgpu ? ({ name: 'webgpu', ...(name.startsWith('sd-inpaint/') ? { preferredLayout: 'NCHW' } : {}) } as ort.InferenceSession.ExecutionProviderConfig) : 'wasm';
+      const { session, placement } = await createWithPlacement(model, { executionProviders: [provider], externalData });
+      return {
+        placement: webgpu ? placementVerdict(placement) : null,
+        run: async (feeds) => {
+          const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, tensor(f)])));
+          return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { type: t.type, data: t.data, dims: t.dims }]));
+        },
+        dispose: () => session.release(),
+      };
+    },
+    placementNote: `no WebGPU here (${c.reason}): the sessions ran on the CPU`,
+    async planner(picture: Picture, question: string): Promise<string> {
+      await configureTransformers({ store: { source: profileSource(profile), dir: storeDir(profile) } });
+      const planner = new Planner({ device: webgpu ? 'webgpu' : 'wasm', maxNewTokens: { plan: 128 } });
+      try {
+        const data = new Uint8ClampedArray(picture.width * picture.height * 4);
+        for (let i = 0; i < picture.width * picture.height; i++) {
+          for (let k = 0; k < 3; k++) data[i * 4 + k] = Math.round(picture.rgb[i * 3 + k] * 255);
+          data[i * 4 + 3] = 255;
+        }
+        return (await planner.plan({ data, width: picture.width, height: picture.height }, question)).answer;
+      } finally {
+        await planner.release();
+      }
+    },
+    onLine,
+  };
+}
