@@ -7,7 +7,7 @@ import { MANIFEST, type Role } from '../../models/manifest.ts';
 import type { CheckHost, OpenedSession } from '../../models/check/host.ts';
 import type { Picture } from '../../models/check/pictures.ts';
 import type { FeedData } from '../../models/check/probe.ts';
-import { hasWebgpuKernel } from '../../models/check/webgpu-ops.ts';
+import { placementVerdict } from '../../models/check/placement.ts';
 import { modelEntries } from '../../src/lib/models/catalog.ts';
 import { catalogCaps, PROFILE_LABELS, profileSource, storeDir, type ModelProfile } from '../../src/lib/models/profile.ts';
 import { ModelStore } from '../../src/lib/models/store.ts';
@@ -15,27 +15,10 @@ import type { ModelRef } from '../../src/lib/models/types.ts';
 import { Planner } from '../language/planner.ts';
 import { type Capabilities, describeGpu, probeCapabilities } from '../runtime/capabilities.ts';
 import { ort } from '../runtime/ort.ts';
-import { createWithPlacement, type Placement } from '../runtime/placement.ts';
+import { createWithPlacement } from '../runtime/placement.ts';
 import { configureTransformers } from '../vision/transformers-env.ts';
 
 const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
-
-/** A placement line: CPU nodes of ops WebGPU has kernels for are ORT's own choice (shape arithmetic it keeps on the CPU). */
-export function placementVerdict(p: Placement | null): { pass: boolean; detail: string } {
-  if (!p) return { pass: false, detail: 'ORT printed no placement log' };
-  const total = Object.values(p.counts).reduce((a, b) => a + b, 0);
-  const gpu = p.counts.WebGpuExecutionProvider ?? 0;
-  if (gpu === total) return { pass: true, detail: `all ${total} nodes on WebGPU` };
-  const ops = new Map<string, number>();
-  for (const n of p.cpuNodes) ops.set(n.split(' ')[0], (ops.get(n.split(' ')[0]) ?? 0) + 1);
-  const list = (keep: (op: string) => boolean) => [...ops].filter(([op]) => keep(op)).map(([op, c]) => `${op} ×${c}`).join(', ');
-  const forced = list((op) => !hasWebgpuKernel(op));
-  const chosen = list(hasWebgpuKernel);
-  const where = `${gpu} of ${total} nodes on WebGPU`;
-  return forced
-    ? { pass: false, detail: `${where}; on the CPU for want of a WebGPU kernel: ${forced}${chosen ? `; kept on the CPU by ORT: ${chosen}` : ''}` }
-    : { pass: true, detail: `${where}; kept on the CPU by ORT (shape arithmetic): ${chosen}` };
-}
 
 function storeFolder(read: (path: string) => Promise<File | null>, where: string): FolderReader {
   return {
