@@ -16,7 +16,7 @@ import { Planner } from '../language/planner.ts';
 import { type Capabilities, describeGpu, probeCapabilities } from '../runtime/capabilities.ts';
 import { ort } from '../runtime/ort.ts';
 import { createWithPlacement } from '../runtime/placement.ts';
-import { configureTransformers } from '../vision/transformers-env.ts';
+import { configureTransformers, type ModelSourceConfig } from '../vision/transformers-env.ts';
 
 const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
 
@@ -38,15 +38,28 @@ function storeFolder(read: (path: string) => Promise<File | null>, where: string
 
 const tensor = (f: FeedData) => new ort.Tensor(f.type, f.data as never, f.dims);
 
-export async function browserHost(profile: ModelProfile, onLine?: CheckHost['onLine'], caps?: Capabilities): Promise<CheckHost> {
-  const c = caps ?? (await probeCapabilities());
+export interface BrowserHostOptions {
+  caps?: Capabilities;
+  /** Where files come from (default: the profile's model store); null when absent. */
+  file?: (id: string, path: string) => Promise<File | null>;
+  /** How transformers.js finds the planner's files (default: the profile's model store). */
+  transformers?: ModelSourceConfig;
+}
+
+/** A stored model file of the profile's store, by repository id and path. */
+async function storeFiles(profile: ModelProfile): Promise<(id: string, path: string) => Promise<File | null>> {
   const store = await ModelStore.openIn(storeDir(profile));
   const refs = new Map<string, ModelRef>();
   for (const e of modelEntries(Object.keys(MANIFEST) as Role[], [{ shaderF16: false }, { shaderF16: true }])) refs.set(e.ref.id, e.ref);
-  const file = async (id: string, path: string) => {
+  return async (id, path) => {
     const ref = refs.get(id);
     return ref ? store.file(ref, path) : null;
   };
+}
+
+export async function browserHost(profile: ModelProfile, onLine?: CheckHost['onLine'], options: BrowserHostOptions = {}): Promise<CheckHost> {
+  const c = options.caps ?? (await probeCapabilities());
+  const file = options.file ?? (await storeFiles(profile));
   const webgpu = c.webgpu;
   return {
     ep: webgpu ? 'webgpu' : 'wasm',
@@ -79,7 +92,7 @@ export async function browserHost(profile: ModelProfile, onLine?: CheckHost['onL
     },
     placementNote: `no WebGPU here (${c.reason}): the sessions ran on the CPU`,
     async planner(picture: Picture, question: string): Promise<string> {
-      await configureTransformers({ store: { source: profileSource(profile), dir: storeDir(profile) } });
+      await configureTransformers(options.transformers ?? { store: { source: profileSource(profile), dir: storeDir(profile) } });
       const planner = new Planner({ device: webgpu ? 'webgpu' : 'wasm', maxNewTokens: { plan: 128 } });
       try {
         const data = new Uint8ClampedArray(picture.width * picture.height * 4);
