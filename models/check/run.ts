@@ -6,7 +6,7 @@
 import { type BuiltGraph, type GraphPart, buildFromFolder } from '../build/official.ts';
 import { estimate } from '../gpu-memory.ts';
 import { type Dtype, MANIFEST, type Role, filesFor, variantFor } from '../manifest.ts';
-import { modelEntries } from '../../src/lib/models/catalog.ts';
+import { DEFAULT_ROLES, modelEntries } from '../../src/lib/models/catalog.ts';
 import { checkContract } from './contract.ts';
 import { type GraphInfo, readGraph } from './graph.ts';
 import type { CheckHost } from './host.ts';
@@ -25,6 +25,9 @@ export const TEST_MODELS_SKIP = 'test models — skipped (their weights are rand
 const gb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} kB` : `${n} B`);
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** A real weight file under this share of the manifest's listed size is taken for cut short. */
+const SHORT = 0.5;
+
 /** The picture side a session's image inputs get in the probe run. */
 const PROBE_IMAGE: Partial<Record<string, number>> = { 'clip-vision': 224, clipseg: 352, 'sd-inpaint': 64 };
 
@@ -42,7 +45,7 @@ export async function checkModels(host: CheckHost, options: CheckOptions = {}): 
     lines.push(line);
     host.onLine?.(line);
   };
-  const roles = host.roles ?? (['vlm', 'clip-vision', 'clip-text', 't5-encoder', 'clipseg', 'sd-inpaint'] as Role[]);
+  const roles = host.roles ?? DEFAULT_ROLES;
 
   for (const entry of modelEntries(roles, host.caps)) {
     const sizes = await Promise.all(entry.files.map(async (f) => ({ f, size: await host.size(entry.ref.id, f.path) })));
@@ -50,8 +53,14 @@ export async function checkModels(host: CheckHost, options: CheckOptions = {}): 
     const empty = sizes.filter((s) => s.size === 0).map((s) => s.f.path);
     const total = sizes.reduce((n, s) => n + (s.size ?? 0), 0);
     const listed = sizes.filter((s) => s.size !== null && s.f.approxBytes).map((s) => `${s.f.path.split('/').pop()} ${gb(s.size!)}`);
-    if (missing.length || empty.length)
-      add(entry.ref.id, 'files', 'fail', [missing.length ? `missing ${missing.join(', ')}` : '', empty.length ? `empty ${empty.join(', ')}` : ''].filter(Boolean).join('; '));
+    // Real weights far below the listing's size: a cut download, or a Git LFS pointer copied instead of the file.
+    const short = host.testModels ? [] : sizes.filter((s) => s.size && s.f.approxBytes && s.size < SHORT * s.f.approxBytes);
+    const problems = [
+      missing.length ? `missing ${missing.join(', ')}` : '',
+      empty.length ? `empty ${empty.join(', ')}` : '',
+      ...short.map((s) => `${s.f.path} is ${gb(s.size!)}, the listing says ≈ ${gb(s.f.approxBytes!)} (cut short, or a Git LFS pointer?)`),
+    ].filter(Boolean);
+    if (problems.length) add(entry.ref.id, 'files', 'fail', problems.join('; '));
     else add(entry.ref.id, 'files', 'pass', `${entry.files.length} files, ${gb(total)}${listed.length ? ` (${listed.join(', ')})` : ''}`);
   }
 
