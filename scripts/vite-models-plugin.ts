@@ -60,8 +60,8 @@ export interface ModelsPluginOptions {
 
 type Headers = Record<string, string | string[] | number | undefined> | undefined;
 
-/** Folders of models/ that hold source code (the graph builder), not model files. */
-export const SOURCE_DIRS: ReadonlySet<string> = new Set(['build']);
+/** Folders of models/ that hold source code (the graph builder, Check models), not model files. */
+export const SOURCE_DIRS: ReadonlySet<string> = new Set(['build', 'check']);
 
 /**
  * The middleware. Files directly in the folder (manifest.ts, README.md) and the source folders
