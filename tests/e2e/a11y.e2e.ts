@@ -1,29 +1,9 @@
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import { audit, type Violation } from './axe.ts';
 import { openSession, type Session } from './browser.ts';
 import { dropFile, expectImageSize, idle, ready } from './app.ts';
 import { installTestModels, mosaicPng, send } from './flow.ts';
 import { generateFixtures } from '../../scripts/fixtures/generate.ts';
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** Runs axe-core on the page as it is now; returns violations as short lines. */
-async function audit(page: Page): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-}
 
 /** Every state of the editor a person meets should pass axe-core's checks (names, labels, roles, contrast). */
 describe('accessibility of each state (axe-core)', () => {

@@ -2,15 +2,13 @@
 // Check models opens every model in the check worker on WebGPU (SwiftShader here) and shows a report
 // with one line per check, which Copy report puts on the clipboard unchanged.
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateFixtures } from '../../scripts/fixtures/generate.ts';
+import { audit } from './axe.ts';
 import { ARTIFACTS, openSession, type Session } from './browser.ts';
 import { ready } from './app.ts';
 import { installTestModels } from './flow.ts';
-
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const SESSIONS = [
   'vlm/embed_tokens q4', 'vlm/vision_encoder q4', 'vlm/decoder_model_merged q4', 'clip-vision/vision_model q8', 'clip-text/text_model q8',
@@ -84,12 +82,7 @@ describe('Check models on the test models', () => {
   });
 
   it('keeps the dialog accessible with the report shown (axe-core)', async () => {
-    await s.page.addScriptTag({ path: axePath });
-    const violations = await s.page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const r = await axe.run(document.querySelector('dialog[open]'), { resultTypes: ['violations'] });
-      return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
+    const violations = (await audit(s.page, 'dialog[open]')).map((v) => `${v.id}: ${v.nodes.join(', ')}`);
     expect(violations).toEqual([]);
   });
 });
