@@ -1,5 +1,5 @@
 /** Steps of the instruction flow shared by the end-to-end tests and the edit benchmark. */
-import type { Page } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 
 /** Chooses the test models and downloads them through the Models dialog, as a person would. */
 export async function installTestModels(page: Page): Promise<void> {
@@ -67,4 +67,15 @@ export async function mosaicPng(page: Page, width = 320, height = 240): Promise<
 /** Waits until the editor is idle, allowing for model loading and shader compilation on SwiftShader. */
 export async function idleLong(page: Page, timeout = 240_000): Promise<void> {
   await page.waitForSelector('.app[data-busy=""]', { timeout });
+}
+
+/** The page's live worker whose script is `<name>.worker-….js` (the built app's asset names). */
+export async function workerNamed(page: Page, name: string, timeout = 30_000): Promise<Worker> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = page.workers().find((w) => new RegExp(`/${name}\\.worker[-.]`).test(w.url()));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${name} worker; workers: ${page.workers().map((w) => w.url()).join(', ')}`);
+    await page.waitForTimeout(100);
+  }
 }

@@ -3,18 +3,7 @@ import type { Page, Worker } from 'playwright-core';
 import { generateFixtures } from '../../scripts/fixtures/generate.ts';
 import { openSession, type Session } from './browser.ts';
 import { idle, ready } from './app.ts';
-import { idleLong, installTestModels } from './flow.ts';
-
-/** The page's live worker whose script is `<name>.worker-….js` (the built app's asset names). */
-async function workerNamed(page: Page, name: string, timeout = 30_000): Promise<Worker> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const found = page.workers().find((w) => new RegExp(`/${name}\\.worker[-.]`).test(w.url()));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no ${name} worker; workers: ${page.workers().map((w) => w.url()).join(', ')}`);
-    await page.waitForTimeout(100);
-  }
-}
+import { idleLong, installTestModels, workerNamed } from './flow.ts';
 
 /**
  * Destroys the diffusion worker's GPUDevice, as a real device loss would: a comlink call of its

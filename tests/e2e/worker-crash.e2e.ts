@@ -3,18 +3,7 @@ import type { Page, Worker } from 'playwright-core';
 import { generateFixtures } from '../../scripts/fixtures/generate.ts';
 import { openSession, type Session } from './browser.ts';
 import { dropFile, expectImageSize, historyCount, idle, makeJpeg, ready } from './app.ts';
-import { installTestModels, send } from './flow.ts';
-
-/** The page's live worker whose script is `<name>.worker-….js` (the built app's asset names). */
-async function workerNamed(page: Page, name: string, timeout = 30_000): Promise<Worker> {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const found = page.workers().find((w) => new RegExp(`/${name}\\.worker[-.]`).test(w.url()));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no ${name} worker; workers: ${page.workers().map((w) => w.url()).join(', ')}`);
-    await page.waitForTimeout(100);
-  }
-}
+import { installTestModels, send, workerNamed } from './flow.ts';
 
 /**
  * Arms the fault hook of workers/bridge/endpoint.ts inside the worker: the next call of `method` runs
